@@ -1,0 +1,138 @@
+"""The built-in detectors. Dimensions and their sources live here and nowhere else."""
+
+from __future__ import annotations
+
+from caloforge.geometry.binning import LayerBinning, Readout
+from caloforge.geometry.detector import Geometry, Slab
+from caloforge.geometry.materials import get_material
+from caloforge.registry import Registry
+
+GEOMETRIES: Registry[Geometry] = Registry("geometry")
+
+# --- AMS-02 ECAL ----------------------------------------------------------------------------
+# Vecchi et al., arXiv:1210.0316; Adloff et al., NIM A 714 (2013) 147. 9 superlayers of 18.5 mm,
+# each 11 grooved 1 mm lead foils with 10 layers of 1 mm fibres; volume Pb:fibre:glue = 1:0.57:0.15.
+# Each superlayer is read out as 2 layers of 72 cells (9 mm); fibre directions alternate, so
+# superlayers alternately measure x and y. Modelled as 5 periods (Pb / fibre / glue) per readout
+# layer with the volume fractions above, so sampling fluctuations arise in the transport.
+AMS_SUPERLAYERS = 9
+AMS_SUPERLAYER_MM = 18.5
+AMS_CELLS, AMS_CELL_PITCH_MM = 72, 9.0
+AMS_PERIODS_PER_LAYER = 5
+AMS_VOLUME_RATIO = {"Pb": 1.0, "polystyrene": 0.57, "epoxy": 0.15}
+
+
+@GEOMETRIES.register("ams-ecal")
+def ams_ecal() -> Geometry:
+    period = AMS_SUPERLAYER_MM / (2 * AMS_PERIODS_PER_LAYER)
+    total = sum(AMS_VOLUME_RATIO.values())
+    slabs, layers = [], []
+    for layer_id in range(2 * AMS_SUPERLAYERS):
+        axis = "x" if (layer_id // 2) % 2 == 0 else "y"
+        layers.append(LayerBinning(id=layer_id, kind="strip", axis=axis,
+                                   n_cells=AMS_CELLS, pitch=AMS_CELL_PITCH_MM))
+        for _ in range(AMS_PERIODS_PER_LAYER):
+            for material, ratio in AMS_VOLUME_RATIO.items():
+                slabs.append(Slab(material, period * ratio / total,
+                                  active=material == "polystyrene", readout_layer=layer_id))
+    return Geometry(
+        name="ams-ecal",
+        description="AMS-02-like ECAL: Pb foils + scintillating fibres, 18 layers x 72 cells of 9 mm, "
+                    "superlayers alternate x/y readout",
+        slabs=tuple(slabs),
+        readout=Readout(layers=tuple(layers), particle="electron", pid=11),
+        half_width=0.5 * AMS_CELLS * AMS_CELL_PITCH_MM,
+        sources="arXiv:1210.0316; NIM A 714 (2013) 147",
+    )
+
+
+# --- CaloChallenge dataset 1 (photons), ATLAS-like -------------------------------------------
+# Binning identical to binning_dataset_1_photons.xml (CaloChallenge 2022). The material stack is an
+# ATLAS-barrel-like approximation at |eta| ~ 0.2 (ATLAS TDR CERN/LHCC 96-41, JINST 3 S08003):
+# ~1.1 X0 of dead material, LAr presampler (layer 0), Pb/LAr accordion sampling (1.5 mm Pb,
+# 4.2 mm LAr) split into strips (layer 1, ~4.5 X0), middle (layer 2, ~16 X0) and back (layer 3,
+# ~2 X0), then an iron/scintillator tile layer (id 12). The accordion folds are flattened.
+DS1_PHOTON_R_EDGES = {
+    0: (0, 5, 10, 30, 50, 100, 200, 400, 600),
+    1: (0, 2, 4, 6, 8, 10, 12, 15, 20, 30, 40, 50, 70, 90, 120, 150, 200),
+    2: (0, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 130, 160, 200, 250, 300, 350, 400),
+    3: (0, 50, 100, 200, 400, 600),
+    12: (0, 100, 200, 400, 1000, 2000),
+}
+DS1_N_ALPHA = {1: 10, 2: 10}
+DS1_ACCORDION_PERIODS = {1: 15, 2: 54, 3: 7}
+DS1_TILE_PERIODS = 15
+
+
+def _sampling(absorber: str, t_abs: float, active: str, t_act: float, periods: int, layer: int) -> list[Slab]:
+    return [s for _ in range(periods) for s in (Slab(absorber, t_abs), Slab(active, t_act, True, layer))]
+
+
+@GEOMETRIES.register("ds1-photon-like")
+def ds1_photon_like() -> Geometry:
+    layers = tuple(
+        LayerBinning(id=i, r_edges=tuple(map(float, DS1_PHOTON_R_EDGES.get(i, (0,)))),
+                     n_alpha=DS1_N_ALPHA.get(i, 1))
+        for i in range(24)
+    )
+    slabs = [Slab("Fe", 20.0), Slab("LAr", 11.0, True, 0)]
+    for layer, periods in DS1_ACCORDION_PERIODS.items():
+        slabs += _sampling("Pb", 1.5, "LAr", 4.2, periods, layer)
+    slabs += _sampling("Fe", 14.0, "polystyrene", 3.0, DS1_TILE_PERIODS, 12)
+    return Geometry(
+        name="ds1-photon-like",
+        description="ATLAS-like Pb/LAr barrel + Fe/scintillator tile, binned as CaloChallenge "
+                    "dataset 1 (photons): 5 layers, 368 voxels",
+        slabs=tuple(slabs),
+        readout=Readout(layers=layers, particle="photon", pid=22,
+                        extra_attributes={"etaMin": "0", "etaMax": "130"}),
+        half_width=2000.0,
+        sources="CaloChallenge 2022 binning_dataset_1_photons.xml; ATLAS JINST 3 S08003",
+    )
+
+
+# --- CaloChallenge dataset 2-like (Si-W) ------------------------------------------------------
+# 90 layers of 1.4 mm W + 0.3 mm Si read out in 45 z-cells (2 physical layers each), 16 angular x
+# 9 radial bins of 4.65 mm (CaloChallenge overview, arXiv:2410.21611).
+DS2_LAYERS, DS2_N_ALPHA, DS2_N_R, DS2_DR_MM = 45, 16, 9, 4.65
+
+
+@GEOMETRIES.register("ds2-like")
+def ds2_like() -> Geometry:
+    edges = tuple(round(i * DS2_DR_MM, 6) for i in range(DS2_N_R + 1))
+    layers = tuple(LayerBinning(id=i, r_edges=edges, n_alpha=DS2_N_ALPHA) for i in range(DS2_LAYERS))
+    slabs = [s for i in range(DS2_LAYERS) for s in _sampling("W", 1.4, "Si", 0.3, 2, i)]
+    return Geometry(
+        name="ds2-like",
+        description="CaloChallenge dataset-2-like Si-W sampling calorimeter: 45 x 16 x 9 = 6480 voxels",
+        slabs=tuple(slabs),
+        readout=Readout(layers=layers, particle="electron", pid=11),
+        half_width=500.0,
+        sources="CaloChallenge 2022 binning_dataset_2.xml; arXiv:2410.21611",
+    )
+
+
+# --- Homogeneous PbWO4 block ------------------------------------------------------------------
+# CMS-like crystal material (PDG PbWO4), 25 X0 deep, read out in 50 slices of 0.5 X0 and radial
+# rings in units of the Moliere radius, out to 25 R_M; used to test the Monte Carlo's physics.
+PBWO4_DEPTH_X0, PBWO4_SLICES = 25.0, 50
+PBWO4_RING_EDGES_RM = (0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5,
+                       4.0, 5.0, 7.0, 10.0, 25.0)
+
+
+@GEOMETRIES.register("pbwo4-block")
+def pbwo4_block() -> Geometry:
+    material = get_material("PbWO4")
+    slice_mm = PBWO4_DEPTH_X0 * material.X0_mm / PBWO4_SLICES
+    rm_mm = 10.0 * material.moliere_radius_cm
+    edges = tuple(round(f * rm_mm, 4) for f in PBWO4_RING_EDGES_RM)
+    layers = tuple(LayerBinning(id=i, r_edges=edges, n_alpha=1) for i in range(PBWO4_SLICES))
+    slabs = tuple(Slab("PbWO4", slice_mm, True, i) for i in range(PBWO4_SLICES))
+    return Geometry(
+        name="pbwo4-block",
+        description="Homogeneous PbWO4 block, 25 X0, 50 slices of 0.5 X0 x 19 radial rings",
+        slabs=slabs,
+        readout=Readout(layers=layers, particle="electron", pid=11),
+        half_width=25.0 * rm_mm,
+        sources="PDG Atomic and Nuclear Properties (PbWO4)",
+    )
