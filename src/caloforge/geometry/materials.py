@@ -65,7 +65,7 @@ def _compound(parts: dict[tuple[int, float], float]) -> tuple[Element, ...]:
     return tuple(Element(z, a, a * n / total) for (z, a), n in parts.items())
 
 
-H, C, O = (1, 1.008), (6, 12.011), (8, 15.999)
+HYDROGEN, CARBON, OXYGEN = (1, 1.008), (6, 12.011), (8, 15.999)
 
 MATERIALS: dict[str, Material] = {
     m.name: m
@@ -74,16 +74,17 @@ MATERIALS: dict[str, Material] = {
         Material("W", 19.30, 6.76, 0.9327, 7.97, 9.946, 727.0, 1.145, (Element(74, 183.84, 1.0),)),
         Material(
             "PbWO4", 8.30, 7.39, 1.959, 9.64, 20.28, 600.7, 1.229,
-            _compound({(82, 207.2): 1, (74, 183.84): 1, O: 4}),
+            _compound({(82, 207.2): 1, (74, 183.84): 1, OXYGEN: 4}),
         ),
         Material("Fe", 7.874, 13.84, 1.719, 21.68, 16.77, 286.0, 1.451, (Element(26, 55.845, 1.0),)),
         Material("Cu", 8.96, 12.86, 1.568, 19.42, 15.32, 322.0, 1.403, (Element(29, 63.546, 1.0),)),
         Material("Si", 2.329, 21.82, 4.944, 40.19, 46.52, 173.0, 1.664, (Element(14, 28.0855, 1.0),)),
         Material("LAr", 1.396, 19.55, 9.043, 32.84, 85.77, 188.0, 1.508, (Element(18, 39.948, 1.0),)),
         # plastic scintillator (polystyrene, PDG); fibres of the AMS ECAL and tile calorimeters
-        Material("polystyrene", 1.060, 43.79, 9.41, 93.11, 77.07, 68.7, 1.936, _compound({C: 8, H: 8})),
+        Material("polystyrene", 1.060, 43.79, 9.41, 93.11, 77.07, 68.7, 1.936, _compound({CARBON: 8, HYDROGEN: 8})),
         # epoxy glue modelled as PMMA (C5H8O2, PDG "polymethylmethacrylate")
-        Material("epoxy", 1.190, 40.55, 7.78, 85.24, 63.28, 74.0, 1.929, _compound({C: 5, H: 8, O: 2})),
+        Material("epoxy", 1.190, 40.55, 7.78, 85.24, 63.28, 74.0, 1.929,
+                 _compound({CARBON: 5, HYDROGEN: 8, OXYGEN: 2})),
     )
 }
 
