@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from caloforge import __version__
-from caloforge.cli import geometry_cmd, info_cmd
+from caloforge.cli import generate_cmd, geometry_cmd, info_cmd, train_cmd
 
 app = typer.Typer(
     name="caloforge",
@@ -32,6 +32,8 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 app.add_typer(geometry_cmd.app, name="geometry")
 app.command("info")(info_cmd.info)
 # -- commands of later stages register below, one line each ---------------------------------
+app.command("train")(train_cmd.train)
+app.command("generate")(generate_cmd.generate)
 
 
 def main() -> None:

@@ -1,0 +1,221 @@
+"""The interface shared by every generative shower model (cgan, vae, diffusion, flow).
+
+A model is an ``nn.Module`` built from its typed config dataclass and a ``DataSpec`` (what the
+training data looked like). Everything the model needs at generation time is in its state_dict
+(preprocessing and condition scaling are buffers) plus these two dataclasses, so ``model.pt``
+needs nothing else (nanoGPT's ``model_args`` idea).
+
+Contract for a family (subclass ``ShowerModel``):
+
+* ``config_class``: its config dataclass, with a ``preprocessing: PreprocessConfig`` field.
+* training: ``loss(x, c)`` for single-optimizer models, or override ``configure_optimizers``
+  and ``train_step(x, c, step, optimizers)`` (GANs: two optimizers). ``validation_loss(x, c,
+  generator)`` is what early stopping watches (defaults to ``loss``).
+* generation: ``body(**options) -> nn.Module`` with ``forward(noise, c) -> features`` and
+  ``noise_dims`` (noise shape without the batch axis). The base class wraps it into
+  ``ShowerSampler``: a pure module ``forward(noise, energies[, particles]) -> showers (MeV)``
+  with no random numbers inside, shared by ``sample``, ``caloforge generate`` and ONNX export.
+* ``log_prob(showers, energies[, particles])`` where the family has one (flows).
+
+Here ``x`` are preprocessed features (N, n_features) and ``c`` the encoded condition
+(N, n_cond): log E scaled to [-1, 1] over the training range, then a particle one-hot when the
+training data held several particles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from caloforge.errors import InputError
+from caloforge.preprocessing import LogEnergy, ShowerPreprocessor, kept_voxels
+
+
+@dataclass
+class DataSpec:
+    """What the training data looked like; fixes the shapes of a model.
+
+    layer_sizes: voxels per active readout layer, in voxel order. image_shape: (layers, alpha,
+    r) for regular geometries, else empty. energy_min/max: training range of incident energies,
+    MeV. n_kept: voxels hit at least once in training.
+    """
+
+    geometry: str
+    n_voxels: int
+    layer_sizes: tuple[int, ...]
+    image_shape: tuple[int, ...] = ()
+    particles: tuple[str, ...] = ()
+    energy_min: float = 0.0
+    energy_max: float = 0.0
+    n_kept: int = 0
+    n_train: int = 0
+
+    @staticmethod
+    def from_data(geometry: Any, energies: np.ndarray, showers: np.ndarray,
+                  particles: tuple[str, ...]) -> DataSpec:
+        """Spec of a training set on ``geometry`` (a ``caloforge.geometry.Geometry``)."""
+        readout = geometry.readout
+        if showers.shape[1] != readout.n_voxels:
+            raise InputError(f"data has {showers.shape[1]} voxels, geometry {geometry.name} has {readout.n_voxels}")
+        return DataSpec(
+            geometry=geometry.name, n_voxels=readout.n_voxels,
+            layer_sizes=tuple(layer.n_voxels for layer in readout.active_layers),
+            image_shape=tuple(readout.image_shape or ()), particles=tuple(particles),
+            energy_min=float(energies.min()), energy_max=float(energies.max()),
+            n_kept=int(kept_voxels(showers).size), n_train=int(len(energies)),
+        )
+
+
+class ConditionEncoder(nn.Module):
+    """Incident energy (MeV) and particle one-hot -> condition vector (N, n_cond)."""
+
+    def __init__(self, n_particles: int) -> None:
+        super().__init__()
+        self.n_particles = n_particles
+        self.log_energy = LogEnergy()
+
+    @property
+    def n_cond(self) -> int:
+        return 1 + (self.n_particles if self.n_particles > 1 else 0)
+
+    def forward(self, energies: Tensor, particles: Tensor | None = None) -> Tensor:
+        c = self.log_energy(energies).reshape(-1, 1)
+        if self.n_particles > 1:
+            if particles is None:
+                raise InputError("this model was trained on several particles: give the particle of each shower")
+            c = torch.cat([c, particles.to(c.dtype)], dim=1)
+        return c
+
+
+class ShowerSampler(nn.Module):
+    """Pure generation graph: explicit noise + conditions -> showers in MeV (see module doc)."""
+
+    def __init__(self, body: nn.Module, conditioner: ConditionEncoder, preprocessor: ShowerPreprocessor) -> None:
+        super().__init__()
+        self.body, self.conditioner, self.preprocessor = body, conditioner, preprocessor
+
+    def noise_shape(self, n: int) -> tuple[int, ...]:
+        return (n, *self.body.noise_dims)
+
+    def forward(self, noise: Tensor, energies: Tensor, particles: Tensor | None = None) -> Tensor:
+        c = self.conditioner(energies, particles)
+        return self.preprocessor.inverse(energies, self.body(noise, c))
+
+
+class ShowerModel(nn.Module):
+    """Base class of all families; see the module docstring for the contract."""
+
+    name: ClassVar[str] = ""
+    config_class: ClassVar[type] = object
+
+    def __init__(self, config: Any, spec: DataSpec) -> None:
+        super().__init__()
+        self.config, self.spec = config, spec
+        self.preprocessor = ShowerPreprocessor(config.preprocessing, spec.layer_sizes, spec.n_kept)
+        self.conditioner = ConditionEncoder(len(spec.particles))
+
+    # -- shapes and encodings --------------------------------------------------------------
+    @property
+    def n_features(self) -> int:
+        return self.preprocessor.n_features
+
+    @property
+    def n_cond(self) -> int:
+        return self.conditioner.n_cond
+
+    def fit_preprocessing(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None) -> None:
+        """Fit preprocessing and energy scaling on the training set (MeV); see ShowerPreprocessor.fit."""
+        self.preprocessor.fit(energies, showers, kept)
+        self.conditioner.log_energy.fit(torch.from_numpy(np.asarray(energies, dtype=np.float32)))
+
+    def particle_onehot(self, names: list[str] | np.ndarray | None, n: int) -> Tensor | None:
+        """One-hot (N, P) of particle names, None for single-particle models."""
+        particles = self.spec.particles
+        if len(particles) <= 1:
+            return None
+        if names is None:
+            raise InputError(f"model trained on particles {particles}: say which one to generate")
+        names = list(np.broadcast_to(np.asarray(names, dtype=object), (n,)))
+        unknown = sorted(set(names) - set(particles))
+        if unknown:
+            raise InputError(f"model not trained on particle(s) {unknown} (known: {', '.join(particles)})")
+        index = torch.tensor([particles.index(p) for p in names])
+        return nn.functional.one_hot(index, len(particles)).float()
+
+    def encode(self, energies: Tensor, showers: Tensor, particles: Tensor | None = None,
+               generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
+        """Showers (MeV) and conditions -> (features x, condition c); dequantised with a generator."""
+        return self.preprocessor(energies, showers, generator), self.conditioner(energies, particles)
+
+    def fit(self, energies: np.ndarray, showers: np.ndarray, train: Any = None, particle: np.ndarray | None = None,
+            run_dir: Any = None) -> Any:
+        """Train on showers (N, n_voxels) MeV at incident energies (N,) MeV; see caloforge.training.
+
+        ``train`` is a ``TrainConfig`` (defaults if None), ``particle`` (N,) indices into
+        ``spec.particles``; with ``run_dir`` checkpoints and stats are written there.
+        Returns a ``TrainResult``; afterwards the model holds the EMA (best) weights.
+        """
+        from caloforge.training.run import fit_model
+
+        return fit_model(self, energies, showers, train, particle, run_dir)
+
+    # -- training contract -----------------------------------------------------------------
+    def loss(self, x: Tensor, c: Tensor) -> Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def configure_optimizers(self, train: Any) -> list[torch.optim.Optimizer]:
+        """Optimisers from a ``TrainConfig`` (lr, weight_decay, betas); one AdamW by default."""
+        return [torch.optim.AdamW(self.parameters(), lr=train.lr, weight_decay=train.weight_decay,
+                                  betas=tuple(train.betas))]  # type: ignore[arg-type]
+
+    def train_step(self, x: Tensor, c: Tensor, step: int, optimizers: list[torch.optim.Optimizer],
+                   grad_clip: float = 1.0) -> dict[str, float]:
+        """One optimisation step; returns the losses to log."""
+        (opt,) = optimizers
+        opt.zero_grad(set_to_none=True)
+        loss = self.loss(x, c)
+        loss.backward()
+        if grad_clip > 0:
+            nn.utils.clip_grad_norm_(self.parameters(), grad_clip)
+        opt.step()
+        return {"loss": float(loss.detach())}
+
+    @torch.no_grad()
+    def validation_loss(self, x: Tensor, c: Tensor, generator: torch.Generator) -> float:
+        """What early stopping watches; families with a random loss use ``generator``."""
+        return float(self.loss(x, c))
+
+    # -- generation contract ---------------------------------------------------------------
+    def body(self, **options: Any) -> nn.Module:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def export_sampler(self, **options: Any) -> ShowerSampler:
+        """The pure sampler module (noise, energies[, particles]) -> showers MeV."""
+        return ShowerSampler(self.body(**options), self.conditioner, self.preprocessor).eval()
+
+    def noise_shape(self, n: int, **options: Any) -> tuple[int, ...]:
+        return self.export_sampler(**options).noise_shape(n)
+
+    @torch.no_grad()
+    def sample(self, energies: Tensor | np.ndarray, particles: list[str] | None = None,
+               generator: torch.Generator | None = None, batch_size: int = 1000, **options: Any) -> Tensor:
+        """Showers (N, n_voxels) float32 MeV for incident energies (N,) MeV.
+
+        The noise is drawn batch by batch from ``generator`` on the CPU, so the same seed and
+        batch size give the same showers on every device (up to floating-point rounding).
+        """
+        energies = torch.as_tensor(np.asarray(energies), dtype=torch.float32).reshape(-1)
+        onehot = self.particle_onehot(particles, len(energies))
+        sampler = self.export_sampler(**options)
+        device = next(iter(self.buffers())).device
+        out = []
+        for start in range(0, len(energies), batch_size):
+            e = energies[start:start + batch_size]
+            noise = torch.randn(sampler.noise_shape(len(e)), generator=generator)
+            p = None if onehot is None else onehot[start:start + batch_size].to(device)
+            out.append(sampler(noise.to(device), e.to(device), p).cpu())
+        return torch.cat(out) if out else torch.zeros(0, self.spec.n_voxels)

@@ -1,0 +1,162 @@
+"""The invertible map between showers in MeV and the feature space that the networks see.
+
+Layout of a feature vector (``space="layer"``, the default; the CaloFlow design,
+arXiv:2106.05285 and arXiv:2110.11377):
+
+* ``L`` layer features: ``log(E_layer / E_inc + eps)``, standardised;
+* ``V`` voxel features: the fraction of its layer's energy in each voxel that was ever hit in
+  the training set, ``logit(alpha + (1 - 2 alpha) f)``, standardised.
+
+On the way back the voxel fractions are renormalised to sum to one in every layer, so the layer
+energies are exactly those generated; voxels that were always empty in training come back as 0.
+``space="voxel"`` skips the layer split: ``V`` features ``logit(E_voxel / E_inc)``.
+
+The inverse first clips every feature to its range in the training set (a generated layer
+energy cannot run away through the exp), and returns float32 MeV in the geometry's voxel order,
+clipped at 0; deposits below the fitted ``threshold`` (MeV) are set to 0, because logit outputs
+are never exactly empty otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from caloforge.errors import InputError
+from caloforge.preprocessing.transforms import Log, Logit, Standardize
+
+SPACES = ("layer", "voxel")
+
+
+@dataclass
+class PreprocessConfig:
+    """Settings of ``ShowerPreprocessor`` (stored with the model).
+
+    space: "layer" (layer energies + in-layer fractions) or "voxel" (fractions of E_inc).
+    alpha: logit clipping of fractions. layer_eps: added to E_layer / E_inc before the log.
+    dequantize: fractions below this are "empty": when encoding training data they are replaced
+    by uniform noise in [0, dequantize) (and layer fractions below layer_eps by noise in
+    [0, layer_eps)), so that no feature is a delta spike that a flow could collapse onto
+    (CaloFlow, arXiv:2106.05285, sec. 3); generated fractions below it come back as exactly 0.
+    threshold_quantile: the threshold (MeV) below which generated deposits are zeroed is this
+    quantile of the non-zero training deposits (0 disables it).
+    """
+
+    space: str = "layer"
+    alpha: float = 1e-6
+    layer_eps: float = 1e-6
+    dequantize: float = 1e-5
+    threshold_quantile: float = 0.001
+
+    def __post_init__(self) -> None:
+        if self.space not in SPACES:
+            raise InputError(f"preprocessing.space must be one of {SPACES}, got {self.space!r}")
+        if not 0 < self.alpha < 0.5:
+            raise InputError("preprocessing.alpha must lie in (0, 0.5)")
+
+
+def kept_voxels(showers: np.ndarray) -> np.ndarray:
+    """Indices of voxels with a deposit in at least one shower (always-empty ones are dropped)."""
+    return np.flatnonzero((showers > 0).any(axis=0))
+
+
+class ShowerPreprocessor(nn.Module):
+    """Fitted, invertible preprocessing; see the module docstring. All state is in buffers."""
+
+    def __init__(self, config: PreprocessConfig, layer_sizes: tuple[int, ...], n_kept: int) -> None:
+        super().__init__()
+        self.config = config
+        self.n_voxels = int(sum(layer_sizes))
+        self.n_layers = len(layer_sizes)
+        self.n_kept = int(n_kept)
+        self.logit, self.log = Logit(config.alpha), Log(config.layer_eps)
+        self.register_buffer("kept", torch.zeros(n_kept, dtype=torch.long))
+        self.register_buffer("gather", torch.full((self.n_voxels,), n_kept, dtype=torch.long))
+        self.register_buffer("member", torch.zeros(n_kept, self.n_layers))  # voxel -> layer one-hot
+        self.register_buffer("threshold", torch.tensor(0.0))
+        self.register_buffer("raw_min", torch.full((self.n_features,), -1e30))
+        self.register_buffer("raw_max", torch.full((self.n_features,), 1e30))
+        self.register_buffer("layer_of_voxel", torch.from_numpy(np.repeat(np.arange(self.n_layers), layer_sizes)))
+        self.norm = Standardize(self.n_features)
+
+    @property
+    def n_layer_features(self) -> int:
+        return self.n_layers if self.config.space == "layer" else 0
+
+    @property
+    def n_features(self) -> int:
+        return self.n_layer_features + self.n_kept
+
+    def fit(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None) -> ShowerPreprocessor:
+        """Fit threshold and standardisation on training showers (MeV).
+
+        ``kept``: voxels to model (default: those hit in ``showers``); pass it when it was
+        decided on a larger sample than the one used for the statistics.
+        """
+        kept = kept_voxels(showers) if kept is None else np.asarray(kept)
+        if kept.size != self.n_kept:
+            raise ValueError(f"preprocessor built for {self.n_kept} kept voxels, data has {kept.size}")
+        self.kept.copy_(torch.from_numpy(kept))
+        gather = np.full(self.n_voxels, kept.size)
+        gather[kept] = np.arange(kept.size)
+        self.gather.copy_(torch.from_numpy(gather))
+        layers = self.layer_of_voxel[self.kept]
+        self.member.copy_(nn.functional.one_hot(layers, self.n_layers).float())
+        nonzero = showers[showers > 0]
+        q = self.config.threshold_quantile
+        self.threshold.fill_(float(np.quantile(nonzero, q)) if q > 0 and nonzero.size else 0.0)
+        raw = self.raw_features(torch.from_numpy(energies).float(), torch.from_numpy(showers).float(),
+                                torch.Generator().manual_seed(0))
+        self.norm.fit(raw)
+        self.raw_min.copy_(raw.min(0).values)
+        self.raw_max.copy_(raw.max(0).values)
+        return self
+
+    @staticmethod
+    def _dequantize(x: Tensor, width: float, generator: torch.Generator | None) -> Tensor:
+        if generator is None:
+            return x
+        noise = torch.rand(x.shape, generator=generator).to(x.device) * width
+        return torch.where(x < width, noise, x)
+
+    def raw_features(self, energies: Tensor, showers: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        """Features before standardisation; dequantised when a ``generator`` is given."""
+        e, dq = energies.reshape(-1, 1), self.config.dequantize
+        voxels = showers[:, self.kept]
+        if self.config.space == "voxel":
+            return self.logit(self._dequantize(voxels / e, dq, generator))
+        layer_e = voxels @ self.member  # (N, L)
+        per_voxel = layer_e @ self.member.T
+        fraction = torch.where(per_voxel > 0, voxels / per_voxel.clamp_min(1e-30), torch.zeros_like(voxels))
+        layer = self._dequantize(layer_e / e, self.config.layer_eps, generator)
+        return torch.cat([self.log(layer), self.logit(self._dequantize(fraction, dq, generator))], dim=1)
+
+    def forward(self, energies: Tensor, showers: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        """Showers (N, n_voxels) MeV and incident energies (N,) MeV -> features (N, n_features).
+
+        Pass a ``generator`` to dequantise (training and validation data); without it the map is
+        deterministic and exactly inverted by ``inverse`` (up to the threshold).
+        """
+        return self.norm(self.raw_features(energies, showers, generator))
+
+    def _empty_below(self, x: Tensor, width: float) -> Tensor:
+        return torch.where(x < width, torch.zeros_like(x), x)
+
+    def inverse(self, energies: Tensor, features: Tensor) -> Tensor:
+        """Features -> showers (N, n_voxels), float32 MeV, >= 0, geometry voxel order."""
+        raw = torch.minimum(torch.maximum(self.norm.inverse(features), self.raw_min), self.raw_max)
+        e = energies.reshape(-1, 1)
+        if self.config.space == "voxel":
+            voxels = self._empty_below(self.logit.inverse(raw), self.config.dequantize) * e
+        else:
+            layer_e = self._empty_below(self.log.inverse(raw[:, : self.n_layers]), self.config.layer_eps) * e
+            fraction = self._empty_below(self.logit.inverse(raw[:, self.n_layers:]), self.config.dequantize)
+            sums = (fraction @ self.member) @ self.member.T
+            fraction = fraction / sums.clamp_min(1e-12)
+            voxels = fraction * (layer_e @ self.member.T)
+        voxels = torch.where(voxels < self.threshold, torch.zeros_like(voxels), voxels)
+        padded = torch.cat([voxels, torch.zeros_like(voxels[:, :1])], dim=1)
+        return padded.index_select(1, self.gather).float()

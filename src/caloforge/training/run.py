@@ -1,0 +1,117 @@
+"""Training runs: fit a model on arrays, or run ``caloforge train`` into a run directory.
+
+A run directory holds ``config.yaml`` (resolved config and data description), ``stats.jsonl``,
+``checkpoint.pt`` (full training state, for ``--resume``) and ``model.pt`` (EMA weights and all
+that ``generate`` needs; see ``caloforge.models.registry``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import yaml
+
+from caloforge.atomic import write_text_atomic
+from caloforge.config import to_dict
+from caloforge.errors import InputError
+from caloforge.models import DataSpec, ShowerModel, build_model, save_model
+from caloforge.preprocessing import kept_voxels
+from caloforge.training.checkpoint import seed_everything
+from caloforge.training.config import RunConfig, TrainConfig, load_run_config, run_config_from_dict
+from caloforge.training.data import TrainingData, load_training_data
+from caloforge.training.trainer import Trainer, TrainResult
+
+
+def _split(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = max(1, int(round(val_fraction * n)))
+    if n - n_val < 2:
+        raise InputError(f"only {n} showers: too few to train")
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+@torch.no_grad()
+def _encode(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, particle: np.ndarray | None,
+            seed: int, chunk: int = 4096) -> tuple[torch.Tensor, torch.Tensor]:
+    """Features (dequantised once, with a seeded generator) and conditions of a data set."""
+    xs, cs, generator = [], [], torch.Generator().manual_seed(seed)
+    for start in range(0, len(energies), chunk):
+        e = torch.from_numpy(energies[start:start + chunk]).float()
+        s = torch.from_numpy(showers[start:start + chunk]).float()
+        p = None
+        if particle is not None and len(model.spec.particles) > 1:
+            p = torch.nn.functional.one_hot(torch.from_numpy(particle[start:start + chunk]).long(),
+                                            len(model.spec.particles)).float()
+        x, c = model.encode(e, s, p, generator)
+        xs.append(x)
+        cs.append(c)
+    return torch.cat(xs), torch.cat(cs)
+
+
+def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, train: TrainConfig | None = None,
+              particle: np.ndarray | None = None, run_dir: str | Path | None = None, resume: bool = False,
+              on_step: Callable[[int], None] | None = None) -> TrainResult:
+    """Split, fit preprocessing on the training part, train; the model ends with the final weights."""
+    train = train or TrainConfig()
+    run_dir = None if run_dir is None else Path(run_dir)
+    energies, showers = np.asarray(energies, np.float32), np.asarray(showers, np.float32)
+    tr, va = _split(len(energies), train.val_fraction, train.seed)
+    model.fit_preprocessing(energies[tr], showers[tr], kept_voxels(showers))
+    pick = (lambda idx: None) if particle is None else (lambda idx: np.asarray(particle)[idx])
+    trainer = Trainer(model, train, _encode(model, energies[tr], showers[tr], pick(tr), train.seed),
+                      _encode(model, energies[va], showers[va], pick(va), train.seed + 1), run_dir, on_step)
+    if resume and run_dir is not None:
+        trainer.resume(run_dir / "checkpoint.pt")
+    result = trainer.fit()
+    model.load_state_dict(trainer.final_weights())
+    return result
+
+
+def _resolve_config(out: Path, model: str | None, config: Path | None, resume: bool,
+                    overrides: dict[str, Any]) -> RunConfig:
+    if resume:
+        stored = out / "config.yaml"
+        if not stored.is_file():
+            raise InputError(f"{out}: nothing to resume (no config.yaml); train without --resume first")
+        run = run_config_from_dict(yaml.safe_load(stored.read_text()), model, str(stored))
+        if config is not None and load_run_config(config, run.model).model_args != run.model_args:
+            raise InputError(f"--config {config} differs from the run being resumed ({stored})")
+        if "seed" in overrides and overrides["seed"] != run.training.seed:
+            raise InputError(f"cannot change --seed when resuming (the run uses seed {run.training.seed})")
+    else:
+        if (out / "checkpoint.pt").exists() or (out / "model.pt").exists():
+            raise InputError(f"{out} already holds a run: add --resume to continue it, or choose another --out")
+        run = load_run_config(config, model)
+    run.training = dataclasses.replace(run.training, **overrides)
+    return run
+
+
+def _describe(data: TrainingData, paths: list[Path], spec: DataSpec) -> dict[str, Any]:
+    return {"files": [str(p) for p in paths], "geometry": data.geometry.name, "particles": list(data.particles),
+            "showers": len(data), "energy_min_mev": spec.energy_min, "energy_max_mev": spec.energy_max}
+
+
+def train_run(data_paths: list[Path], out: Path, model: str | None = None, config: Path | None = None,
+              resume: bool = False, on_step: Callable[[int], None] | None = None,
+              **overrides: Any) -> TrainResult:
+    """``caloforge train``: overrides are TrainConfig fields given on the command line."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    run = _resolve_config(out, model, config, resume, overrides)
+    data = load_training_data(data_paths)
+    tr, _ = _split(len(data), run.training.val_fraction, run.training.seed)
+    spec = DataSpec.from_data(data.geometry, data.energies[tr], data.showers, data.particles)
+    spec = dataclasses.replace(spec, n_train=len(tr))
+    seed_everything(run.training.seed)
+    shower_model = build_model(run.model, run.model_args, spec)
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "config.yaml", yaml.safe_dump(
+        {**run.to_dict(), "data": {**_describe(data, data_paths, spec), "spec": to_dict(spec)}}, sort_keys=False))
+    result = fit_model(shower_model, data.energies, data.showers, run.training, data.particle, out, resume, on_step)
+    save_model(shower_model, out / "model.pt", training={**dataclasses.asdict(result)},
+               data=_describe(data, data_paths, spec))
+    return result

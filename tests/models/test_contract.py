@@ -1,0 +1,93 @@
+"""The contract every registered model family obeys (zuko's test_flows idea, STYLE.md #9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from modelkit import MODELS, TINY_TRAINING, tiny_model
+
+from caloforge.io import Showers
+from caloforge.models import ShowerModel, load_model, save_model
+from caloforge.training import TrainConfig
+
+
+@pytest.fixture(scope="module", params=MODELS)
+def fitted(request: pytest.FixtureRequest, tiny_showers: Showers) -> ShowerModel:
+    """A tiny model of each family after a short fit (a few seconds)."""
+    torch.set_num_threads(1)
+    model = tiny_model(request.param, tiny_showers)
+    model.fit(tiny_showers.energies, tiny_showers.showers, TrainConfig(**{**TINY_TRAINING, "max_steps": 150}))
+    return model
+
+
+def test_all_families_registered() -> None:
+    assert {"diffusion", "flow", "vae", "cgan"} <= set(MODELS)
+
+
+def test_sample_shapes_and_units(fitted: ShowerModel) -> None:
+    energies = np.array([2e3, 2e4, 8e4], dtype=np.float32)
+    showers = fitted.sample(energies, generator=torch.Generator().manual_seed(0))
+    assert showers.shape == (3, fitted.spec.n_voxels) and showers.dtype == torch.float32
+    assert torch.isfinite(showers).all() and (showers >= 0).all()
+    never_hit = np.setdiff1d(np.arange(fitted.spec.n_voxels), fitted.preprocessor.kept.numpy())
+    assert (showers[:, never_hit] == 0).all()
+
+
+def test_fixed_seed_determinism(fitted: ShowerModel) -> None:
+    energies = np.full(4, 1e4, dtype=np.float32)
+    a = fitted.sample(energies, generator=torch.Generator().manual_seed(3))
+    b = fitted.sample(energies, generator=torch.Generator().manual_seed(3))
+    c = fitted.sample(energies, generator=torch.Generator().manual_seed(4))
+    assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+def test_exported_sampler_is_the_sample_path(fitted: ShowerModel) -> None:
+    energies = torch.tensor([3e3, 5e4])
+    sampler = fitted.export_sampler()
+    noise = torch.randn(sampler.noise_shape(2), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        direct = sampler(noise, energies)
+    via_sample = fitted.sample(energies, generator=torch.Generator().manual_seed(1))
+    assert fitted.noise_shape(2) == tuple(noise.shape)
+    assert torch.equal(direct, via_sample)
+
+
+def test_save_load_round_trip(fitted: ShowerModel, tmp_path: Path) -> None:
+    save_model(fitted, tmp_path / "model.pt")
+    loaded = load_model(tmp_path)
+    energies = np.array([1.5e3, 7e4], dtype=np.float32)
+    a = fitted.sample(energies, generator=torch.Generator().manual_seed(9))
+    b = loaded.sample(energies, generator=torch.Generator().manual_seed(9))
+    assert loaded.name == fitted.name and torch.equal(a, b)
+
+
+def test_condition_respected(fitted: ShowerModel, tiny_showers: Showers) -> None:
+    """Mean total energy rises with incident energy, and E_vis / E_inc is near the data's (~0.095)."""
+    gen = torch.Generator().manual_seed(0)
+    data_ratio = float((tiny_showers.total_energy() / tiny_showers.energies).mean())
+    means = []
+    for energy in (2e3, 2e4, 8e4):
+        showers = fitted.sample(np.full(200, energy, dtype=np.float32), generator=gen).double()
+        means.append(float(showers.sum(1).mean()))
+        assert means[-1] / energy == pytest.approx(data_ratio, rel=0.35)
+    assert means[0] < means[1] < means[2]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_gradients_reach_every_parameter(name: str, tiny_showers: Showers) -> None:
+    model = tiny_model(name, tiny_showers)
+    x, c = model.encode(torch.from_numpy(tiny_showers.energies[:32]), torch.from_numpy(tiny_showers.showers[:32]))
+    optimizers = [torch.optim.SGD(model.parameters(), lr=0.0)]
+    if len(model.configure_optimizers(TrainConfig())) == 2:
+        optimizers = [torch.optim.SGD(model.parameters(), lr=0.0), torch.optim.SGD(model.parameters(), lr=0.0)]
+    grads: dict[str, bool] = {}
+    for param_name, p in model.named_parameters():
+        p.register_hook(lambda g, k=param_name: grads.__setitem__(k, grads.get(k, False) or bool(g.abs().sum() > 0)))
+    model.train()
+    losses = model.train_step(x, c, 0, optimizers, grad_clip=0.0)
+    assert all(np.isfinite(v) for v in losses.values())
+    missing = [k for k, _ in model.named_parameters() if not grads.get(k)]
+    assert not missing, f"no gradient reaches {missing}"

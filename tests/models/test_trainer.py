@@ -1,0 +1,79 @@
+"""The training loop: exact resume, budgets, early stopping, run directory contents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from modelkit import tiny_config_file
+
+from caloforge.models import load_model
+from caloforge.training import TrainConfig, train_run
+from caloforge.training.checkpoint import load_checkpoint
+from caloforge.training.trainer import lr_factor
+
+
+def _interrupt_at(step: int):
+    def hook(current: int) -> None:
+        if current == step:
+            raise KeyboardInterrupt
+
+    return hook
+
+
+def _weights(run: Path) -> dict[str, torch.Tensor]:
+    return load_checkpoint(run / "checkpoint.pt")["model"]
+
+
+@pytest.mark.parametrize("model", ["diffusion"])
+def test_resume_matches_uninterrupted_run(model: str, tiny_file: Path, tmp_path: Path) -> None:
+    config = tiny_config_file(tmp_path, model, max_steps=30, checkpoint_every=1000)
+    straight, parts = tmp_path / "straight", tmp_path / "parts"
+    train_run([tiny_file], straight, config=config)
+    with pytest.raises(KeyboardInterrupt):
+        train_run([tiny_file], parts, config=config, on_step=_interrupt_at(13))
+    assert load_checkpoint(parts / "checkpoint.pt")["step"] == 13 and not (parts / "model.pt").exists()
+    train_run([tiny_file], parts, resume=True)
+    a, b = _weights(straight), _weights(parts)
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    lines = [json.loads(x) for x in (parts / "stats.jsonl").read_text().splitlines()]
+    straight_lines = [json.loads(x) for x in (straight / "stats.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in lines] == [x["step"] for x in straight_lines]
+    assert [x["loss"] for x in lines] == pytest.approx([x["loss"] for x in straight_lines], rel=1e-9)
+
+
+def test_run_directory_is_self_describing(tiny_file: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    train_run([tiny_file], run, config=tiny_config_file(tmp_path, "diffusion"))
+    assert {p.name for p in run.iterdir()} >= {"config.yaml", "stats.jsonl", "checkpoint.pt", "model.pt"}
+    record = torch.load(run / "model.pt", weights_only=False)
+    assert record["model"] == "diffusion" and record["caloforge_version"] and "git" in record
+    assert record["config"]["width"] == 64  # generation needs no hyper-parameters repeated
+    state = load_checkpoint(run / "checkpoint.pt")
+    assert {"optimizers", "schedulers", "ema", "rng", "early_stopping"} <= set(state)
+    stats = [json.loads(x) for x in (run / "stats.jsonl").read_text().splitlines()]
+    assert stats[-1]["step"] == 40 and "val_loss" in stats[-1] and "lr" in stats[-1]
+    assert load_model(run).spec.geometry == "ams-ecal"
+
+
+def test_time_budget_ends_cleanly(tiny_file: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    result = train_run([tiny_file], run, config=tiny_config_file(tmp_path, "diffusion", max_steps=10**6, patience=0),
+                       max_minutes=0.02)
+    assert result.reason == "time_budget" and 0 < result.steps < 10**6
+    assert load_model(run).sample([1e4]).shape == (1, 1296)
+
+
+def test_early_stopping(tiny_file: Path, tmp_path: Path) -> None:
+    """With lr 0 the validation loss never improves: training stops after `patience` validations."""
+    config = tiny_config_file(tmp_path, "diffusion", max_steps=1000, lr=0.0, patience=2, warmup_steps=0)
+    result = train_run([tiny_file], tmp_path / "run", config=config)
+    assert result.reason == "early_stopping" and result.steps == 30
+
+
+def test_lr_schedule() -> None:
+    cfg = TrainConfig(max_steps=100, warmup_steps=10)
+    assert lr_factor(0, cfg) == pytest.approx(0.1) and lr_factor(10, cfg) == pytest.approx(1.0)
+    assert lr_factor(100, cfg) == pytest.approx(0.0, abs=1e-12)
