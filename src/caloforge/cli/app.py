@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from caloforge import __version__
-from caloforge.cli import generate_cmd, geometry_cmd, info_cmd, train_cmd
+from caloforge.cli import bench_cmd, export_cmd, generate_cmd, geometry_cmd, info_cmd, train_cmd
 
 app = typer.Typer(
     name="caloforge",
@@ -34,6 +34,8 @@ app.command("info")(info_cmd.info)
 # -- commands of later stages register below, one line each ---------------------------------
 app.command("train")(train_cmd.train)
 app.command("generate")(generate_cmd.generate)
+app.command("export")(export_cmd.export)
+app.command("bench")(bench_cmd.bench)
 
 
 def main() -> None:

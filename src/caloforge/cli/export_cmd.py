@@ -1,0 +1,40 @@
+"""``caloforge export``: a trained model's sampler as an ONNX file (optionally INT8)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import typer
+
+from caloforge.cli.common import handle_errors, out
+from caloforge.errors import InputError
+
+
+@handle_errors
+def export(
+    model: Path = typer.Option(..., "--model", "-m", help="Run directory of a trained model."),
+    onnx_path: Path = typer.Option(..., "--onnx", help="Output ONNX file."),
+    int8: bool = typer.Option(False, "--int8", help="Apply ONNX Runtime dynamic INT8 quantisation."),
+) -> None:
+    """Export the sampler: inputs noise (N, *noise_shape) and incident_energy (N, 1) in MeV,
+    output showers (N, n_voxels) in MeV."""
+    from caloforge.export.onnx import export_onnx, quantize_int8
+    from caloforge.models import load_model
+
+    if not (model / "model.pt").is_file():
+        raise InputError(f"{model} is not a trained run directory (no model.pt)")
+    loaded = load_model(model)
+    sampler = loaded.export_sampler()
+    noise_shape = tuple(sampler.noise_shape(1)[1:])
+    metadata = {"geometry": loaded.spec.geometry, "model": loaded.name, "n_voxels": loaded.spec.n_voxels,
+                "energy_min_mev": loaded.spec.energy_min, "energy_max_mev": loaded.spec.energy_max,
+                "precision": "int8" if int8 else "fp32"}
+    if int8:
+        with tempfile.TemporaryDirectory() as tmp:
+            fp32 = Path(tmp) / "fp32.onnx"
+            export_onnx(sampler, noise_shape, fp32, metadata)
+            quantize_int8(fp32, onnx_path)
+    else:
+        export_onnx(sampler, noise_shape, onnx_path, metadata)
+    out.print(f"wrote {onnx_path} (noise shape {noise_shape}, {'INT8' if int8 else 'FP32'})")
