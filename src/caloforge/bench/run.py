@@ -1,0 +1,144 @@
+"""``caloforge bench``: the Monte Carlo and every model, timed side by side in one process."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from caloforge._version import __version__
+from caloforge.atomic import write_text_atomic
+from caloforge.bench.contenders import monte_carlo, onnx_models, scratch_dir, torch_model
+from caloforge.bench.timing import Contender, Measurement, interleaved, peak_rss_mb
+from caloforge.errors import InputError
+
+DEFAULT_BATCHES = (1, 16, 256, 4096)
+
+
+@dataclass
+class BenchConfig:
+    """What to measure. Energies in MeV; ``threads`` is the CPU thread count of every contender."""
+
+    geometry: str = "ams-ecal"
+    particle: str = "electron"
+    energies: tuple[float, ...] = (1e4, 1e5)
+    batch_sizes: tuple[int, ...] = DEFAULT_BATCHES
+    rounds: int = 3
+    threads: int = 1
+    mc_showers_per_call: int = 2
+    onnx: bool = True
+    cuda: bool = True
+    seed: int = 0
+    models: dict[str, str] = field(default_factory=dict)  # name -> run directory
+
+
+def _load_models(config: BenchConfig) -> dict[str, torch.nn.Module]:
+    from caloforge.models import load_model
+
+    models = {}
+    for name, path in config.models.items():
+        model = load_model(path)
+        if model.spec.geometry != config.geometry:
+            raise InputError(f"model {path} was trained on {model.spec.geometry}, not {config.geometry}")
+        models[name] = model
+    return models
+
+
+def build_contenders(config: BenchConfig, workdir: Path) -> list[Contender]:
+    """The Monte Carlo first, then each model on CPU (torch, ONNX FP32/INT8) and CUDA if present."""
+    contenders = [monte_carlo(config.geometry, config.particle, config.mc_showers_per_call, config.seed)]
+    for name, model in _load_models(config).items():
+        contenders.append(torch_model(name, model, config.batch_sizes, "cpu", config.seed))
+        if config.onnx:
+            contenders += onnx_models(name, model, config.batch_sizes, config.threads, workdir, config.seed)
+        if config.cuda and torch.cuda.is_available():
+            contenders.append(torch_model(name, model, config.batch_sizes, "cuda", config.seed))
+    return contenders
+
+
+def speedups(measurements: list[Measurement]) -> list[dict[str, Any]]:
+    """Speed-up of every model point over the Monte Carlo's median at the same energy.
+
+    min/median/max come from pairing each round's MC time with the same round's model time.
+    """
+    mc = {m.energy_mev: m for m in measurements if m.contender == "monte-carlo"}
+    rows = []
+    for m in measurements:
+        if m.contender == "monte-carlo" or m.energy_mev not in mc:
+            continue
+        ratios = [a / b for a, b in zip(mc[m.energy_mev].ms_per_shower, m.ms_per_shower, strict=False)]
+        rows.append({"contender": m.contender, "energy_mev": m.energy_mev, "batch": m.batch,
+                     "speedup": {"min": min(ratios), "median": statistics.median(ratios), "max": max(ratios)}})
+    return rows
+
+
+def conditions(config: BenchConfig) -> dict[str, Any]:
+    return {
+        "caloforge_version": __version__, "torch": torch.__version__, "threads": config.threads,
+        "cpu": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "geometry": config.geometry, "particle": config.particle, "rounds": config.rounds,
+        "warmup_excluded": True,
+    }
+
+
+def run_bench(config: BenchConfig, out: Path, on_step: Any = None) -> dict[str, Any]:
+    """Measure, write ``bench.json`` and ``bench.md`` into ``out``; return the JSON content."""
+    torch.set_num_threads(config.threads)
+    workdir = scratch_dir(out)
+    try:
+        contenders = build_contenders(config, workdir)
+        measurements = interleaved(contenders, list(config.energies), config.rounds, 1, on_step)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result = {
+        "conditions": conditions(config),
+        "contenders": [{"name": c.name, "kind": c.kind, **c.info} for c in contenders],
+        "measurements": [{"contender": m.contender, "energy_mev": m.energy_mev, "batch": m.batch,
+                          "ms_per_shower": m.summary()} for m in measurements],
+        "speedups": speedups(measurements),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    if torch.cuda.is_available():
+        result["peak_cuda_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    write_text_atomic(out / "bench.json", json.dumps(result, indent=2))
+    write_text_atomic(out / "bench.md", markdown_table(result))
+    return result
+
+
+def best_speedups(result: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Per contender and energy: speed-up at batch 1 and at its best batch (median over rounds)."""
+    best: dict[str, dict[str, float]] = {}
+    for row in result["speedups"]:
+        key = f"{row['contender']} @ {row['energy_mev'] / 1e3:g} GeV"
+        entry = best.setdefault(key, {"batch1": float("nan"), "best": 0.0, "best_batch": 0})
+        median = row["speedup"]["median"]
+        if row["batch"] == 1:
+            entry["batch1"] = median
+        if median > entry["best"]:
+            entry["best"], entry["best_batch"] = median, row["batch"]
+    return best
+
+
+def markdown_table(result: dict[str, Any]) -> str:
+    """The speed table (ms/shower and speed-up over the Monte Carlo) as Markdown."""
+    cond = result["conditions"]
+    lines = [f"Geometry {cond['geometry']}, {cond['particle']}; {cond['threads']} CPU thread(s); "
+             f"median of {cond['rounds']} interleaved rounds (min-max); warm-up excluded; "
+             f"peak RSS {result['peak_rss_mb']:.0f} MB.", "",
+             "| contender | energy | batch | ms/shower | speed-up vs MC |", "|---|---|---|---|---|"]
+    ups = {(r["contender"], r["energy_mev"], r["batch"]): r["speedup"] for r in result["speedups"]}
+    for m in result["measurements"]:
+        t = m["ms_per_shower"]
+        up = ups.get((m["contender"], m["energy_mev"], m["batch"]))
+        up_text = f"{up['median']:.3g}x ({up['min']:.3g}-{up['max']:.3g})" if up else "1 (reference)"
+        lines.append(f"| {m['contender']} | {m['energy_mev'] / 1e3:g} GeV | {m['batch']} | "
+                     f"{t['median']:.4g} ({t['min']:.3g}-{t['max']:.3g}) | {up_text} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""Fair timing: warm-up excluded, contenders interleaved so that machine drift cancels.
+
+A contender is a callable ``run(energy_mev, batch) -> showers made``. ``interleaved`` calls every
+(contender, energy, batch) point once per round, for several rounds, and keeps per-round times,
+so that slow drifts of the machine (thermal throttling, other load) hit all contenders alike.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Contender:
+    """Something that makes showers: the Monte Carlo, or a model on a device at a precision."""
+
+    name: str
+    kind: str  # "monte-carlo" | "model"
+    run: Callable[[float, int], int]
+    batch_sizes: tuple[int, ...] = (1,)
+    info: dict[str, object] = field(default_factory=dict)
+    synchronize: Callable[[], None] | None = None  # e.g. torch.cuda.synchronize
+
+
+@dataclass
+class Measurement:
+    """ms/shower of one (contender, energy, batch) point over the rounds."""
+
+    contender: str
+    energy_mev: float
+    batch: int
+    ms_per_shower: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        values = self.ms_per_shower
+        return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MB (ru_maxrss is kB on Linux, B on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _timed(contender: Contender, energy: float, batch: int) -> float:
+    if contender.synchronize:
+        contender.synchronize()
+    start = time.perf_counter()
+    made = contender.run(energy, batch)
+    if contender.synchronize:
+        contender.synchronize()
+    return 1e3 * (time.perf_counter() - start) / max(made, 1)
+
+
+def interleaved(contenders: list[Contender], energies: list[float], rounds: int = 3,
+                warmup: int = 1, on_step: Callable[[str], None] | None = None) -> list[Measurement]:
+    """Measure every point ``rounds`` times, round-robin, after ``warmup`` untimed calls each."""
+    points = [(c, e, b) for c in contenders for e in energies for b in c.batch_sizes]
+    for contender, energy, batch in points:
+        for _ in range(warmup):
+            contender.run(energy, batch)
+    results = {(c.name, e, b): Measurement(c.name, e, b) for c, e, b in points}
+    for _ in range(rounds):
+        for contender, energy, batch in points:
+            results[(contender.name, energy, batch)].ms_per_shower.append(_timed(contender, energy, batch))
+            if on_step:
+                on_step(contender.name)
+    return list(results.values())

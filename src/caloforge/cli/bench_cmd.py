@@ -1,0 +1,67 @@
+"""``caloforge bench``: speed of the Monte Carlo and of models, side by side, in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from caloforge.cli.common import SEED_OPTION, handle_errors, out
+from caloforge.errors import InputError
+from caloforge.units import parse_energy_spec
+
+
+def _batches(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise InputError(f"--batch-sizes must be integers separated by commas, got {text!r}") from None
+    if not values or min(values) < 1:
+        raise InputError("--batch-sizes must be positive integers")
+    return values
+
+
+def _model_names(paths: list[Path]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for path in paths:
+        if not (path / "model.pt").is_file():
+            raise InputError(f"{path} is not a trained run directory (no model.pt)")
+        name = path.name if path.name not in names else str(path)
+        names[name] = str(path)
+    return names
+
+
+@handle_errors
+def bench(
+    models: list[Path] = typer.Option([], "--models", "-m", help="Run directories of trained models."),
+    more_models: list[Path] = typer.Argument(None, help="More run directories (so that --models runs/* works)."),
+    geometry: str = typer.Option("ams-ecal", "--geometry", "-g", help="Geometry of the Monte Carlo."),
+    particle: str = typer.Option("electron", "--particle", help="Particle of the Monte Carlo."),
+    energies: str = typer.Option("10GeV,100GeV", "--energies", help="Incident energies, comma-separated."),
+    batch_sizes: str = typer.Option("1,16,256,4096", "--batch-sizes", help="Model batch sizes."),
+    rounds: int = typer.Option(3, "--rounds", min=1, help="Interleaved timing rounds per point."),
+    threads: int = typer.Option(1, "--threads", min=1, help="CPU threads of every contender."),
+    onnx: bool = typer.Option(True, "--onnx/--no-onnx", help="Also time the ONNX FP32 and INT8 exports."),
+    out_dir: Path = typer.Option(Path("bench"), "--out", "-o", help="Output folder (bench.json, bench.md)."),
+    seed: int = SEED_OPTION,
+) -> None:
+    """Time the Monte Carlo and each model (ms/shower, speed-up, peak memory); write bench.json and bench.md."""
+    from caloforge.bench.run import BenchConfig, best_speedups, run_bench
+    from caloforge.progress import make_progress
+
+    kind, values = parse_energy_spec(energies)
+    if kind == "range":
+        raise InputError("--energies takes fixed energies (10GeV,100GeV), not a range")
+    config = BenchConfig(geometry=geometry, particle=particle, energies=tuple(float(v) for v in values),
+                         batch_sizes=_batches(batch_sizes), rounds=rounds, threads=threads, onnx=onnx,
+                         seed=seed, models=_model_names(list(models) + list(more_models or [])))
+    with make_progress("points") as progress:
+        task = progress.add_task("bench", total=None, status="")
+        result = run_bench(config, out_dir, lambda name: progress.update(task, advance=1, status=name))
+    table = Table("contender @ energy", "speed-up batch 1", "best speed-up (batch)",
+                  title="speed-up over the Monte Carlo")
+    for key, entry in best_speedups(result).items():
+        table.add_row(key, f"{entry['batch1']:.3g}x", f"{entry['best']:.3g}x ({entry['best_batch']})")
+    out.print(table)
+    out.print(f"wrote {out_dir / 'bench.json'} and {out_dir / 'bench.md'}")
