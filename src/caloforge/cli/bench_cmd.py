@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from caloforge.cli.common import SEED_OPTION, handle_errors, out
@@ -62,6 +63,6 @@ def bench(
     table = Table("contender @ energy", "speed-up batch 1", "best speed-up (batch)",
                   title="speed-up over the Monte Carlo")
     for key, entry in best_speedups(result).items():
-        table.add_row(key, f"{entry['batch1']:.3g}x", f"{entry['best']:.3g}x ({entry['best_batch']})")
+        table.add_row(escape(key), f"{entry['batch1']:.3g}x", f"{entry['best']:.3g}x ({entry['best_batch']})")
     out.print(table)
     out.print(f"wrote {out_dir / 'bench.json'} and {out_dir / 'bench.md'}")

@@ -43,6 +43,7 @@ def export_onnx(sampler: torch.nn.Module, noise_shape: tuple[int, ...], path: st
 
     ``noise_shape`` is the per-shower noise shape (without the batch axis).
     """
+    logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # e.g. "torchvision is not installed"
     module = _EnergyColumn(sampler.eval()).eval()
     noise = torch.zeros((2, *noise_shape))
     energy = torch.full((2, 1), 1e4)
