@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from caloforge import __version__
-from caloforge.cli import bench_cmd, export_cmd, generate_cmd, geometry_cmd, info_cmd, train_cmd
+from caloforge.cli import (
+    bench_cmd,
+    demo_cmd,
+    evaluate_cmd,
+    export_cmd,
+    generate_cmd,
+    geometry_cmd,
+    info_cmd,
+    simulate_cmd,
+    train_cmd,
+)
 
 app = typer.Typer(
     name="caloforge",
@@ -34,8 +44,11 @@ app.command("info")(info_cmd.info)
 # -- commands of later stages register below, one line each ---------------------------------
 app.command("train")(train_cmd.train)
 app.command("generate")(generate_cmd.generate)
+app.command("simulate")(simulate_cmd.simulate)
 app.command("export")(export_cmd.export)
 app.command("bench")(bench_cmd.bench)
+app.command("demo")(demo_cmd.demo)
+app.command("evaluate")(evaluate_cmd.evaluate)
 
 
 def main() -> None:

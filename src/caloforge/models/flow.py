@@ -33,7 +33,9 @@ KINDS = ("maf", "nsf")
 @dataclass
 class FlowConfig:
     """kind: "maf" (affine) or "nsf" (splines). *_transforms / *_hidden: size of each stage.
-    shower_passes: 2 = coupling (fast sampling); 0 = fully autoregressive (slow sampling)."""
+    shower_passes: 2 = coupling (fast sampling); 0 = fully autoregressive (slow sampling).
+    Preprocessing defaults to ``min_std=1`` (see PreprocessConfig): without it the validation
+    likelihood diverges on rarely hit voxels."""
 
     kind: str = "maf"
     energy_transforms: int = 4
@@ -41,7 +43,7 @@ class FlowConfig:
     shower_transforms: int = 6
     shower_hidden: tuple[int, ...] = (256, 256)
     shower_passes: int = 2
-    preprocessing: PreprocessConfig = field(default_factory=PreprocessConfig)
+    preprocessing: PreprocessConfig = field(default_factory=lambda: PreprocessConfig(min_std=1.0))
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -41,6 +41,8 @@ class PreprocessConfig:
     by uniform noise in [0, dequantize) (and layer fractions below layer_eps by noise in
     [0, layer_eps)), so that no feature is a delta spike that a flow could collapse onto
     (CaloFlow, arXiv:2106.05285, sec. 3); generated fractions below it come back as exactly 0.
+    min_std: floor of the standardisation scale, in raw (log / logit) units: a voxel hit in a
+    handful of training showers otherwise becomes a 50-sigma outlier, on which a flow overfits.
     threshold_quantile: the threshold (MeV) below which generated deposits are zeroed is this
     quantile of the non-zero training deposits (0 disables it).
     """
@@ -49,6 +51,7 @@ class PreprocessConfig:
     alpha: float = 1e-6
     layer_eps: float = 1e-6
     dequantize: float = 1e-5
+    min_std: float = 0.0
     threshold_quantile: float = 0.001
 
     def __post_init__(self) -> None:
@@ -80,7 +83,7 @@ class ShowerPreprocessor(nn.Module):
         self.register_buffer("raw_min", torch.full((self.n_features,), -1e30))
         self.register_buffer("raw_max", torch.full((self.n_features,), 1e30))
         self.register_buffer("layer_of_voxel", torch.from_numpy(np.repeat(np.arange(self.n_layers), layer_sizes)))
-        self.norm = Standardize(self.n_features)
+        self.norm = Standardize(self.n_features, max(config.min_std, 1e-3))
 
     @property
     def n_layer_features(self) -> int:

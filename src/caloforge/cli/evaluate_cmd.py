@@ -1,0 +1,77 @@
+"""``caloforge evaluate``: compare generated showers with a reference, CaloChallenge style."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from caloforge.cli.common import SEED_OPTION, handle_errors, out
+from caloforge.errors import InputError
+from caloforge.io import read_showers
+from caloforge.progress import make_progress
+from caloforge.validate.checks import equalise, resolve_geometry
+from caloforge.validate.suite import evaluate as run_evaluation
+
+STAGES = ("features", "separation", "wasserstein", "classifier", "fpd/kpd", "diversity", "plots",
+          "report")
+
+
+def summary_table(metrics: dict) -> Table:
+    """Headline numbers with their verdicts, for the terminal."""
+    v = metrics["verdicts"]
+    table = Table("metric", "value", "verdict", title="evaluation summary")
+
+    def fmt(x: object) -> str:
+        return "n/a" if x is None else f"{x:.4g}" if isinstance(x, float) else str(x)
+
+    for key in ("auc_low", "auc_high", "jsd_low", "jsd_high", "fpd", "kpd"):
+        err = metrics.get(f"{key}_err")
+        table.add_row(key, fmt(metrics[key]) + (f" ± {fmt(err)}" if err is not None else ""), v[key])
+    table.add_row("flagged features", str(len(metrics["flagged_features"])),
+                  "green" if not metrics["flagged_features"] else "amber/red")
+    table.add_row("SSIM ref / gen", f"{fmt(metrics['ssim_ref'])} / {fmt(metrics['ssim_gen'])}", v["ssim"])
+    table.add_row("duplicate pairs ref / gen", f"{metrics['duplicate_pairs_ref']} / "
+                  f"{metrics['duplicate_pairs_gen']}", v["duplicates"])
+    table.add_row("multi-peak ref / gen", f"{fmt(metrics['multipeak_ref'])} / "
+                  f"{fmt(metrics['multipeak_gen'])}", v["multipeak"])
+    return table
+
+
+@handle_errors
+def evaluate(
+    reference: Path = typer.Option(..., "--reference", "-r", help="Reference shower file (HDF5)."),
+    generated: Path = typer.Option(..., "--generated", "-g", help="Generated shower file (HDF5)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder for metrics.json, "
+                                 "report.html and plots/."),
+    seed: int = SEED_OPTION,
+    geometry: str = typer.Option(None, "--geometry", help="Geometry name or binning XML "
+                                 "(default: the one recorded in the files)."),
+    quick: bool = typer.Option(False, "--quick", help="Small classifier (hidden 128, <= 15 "
+                               "epochs) and fewer bootstraps: minutes become seconds."),
+    max_showers: int = typer.Option(None, "--max-showers", min=1,
+                                    help="Use at most this many random showers of each file."),
+    threshold: float = typer.Option(None, "--threshold", min=0.0, help="Voxel threshold in MeV "
+                                    "(default: 1 MeV ds1-like, 15.15 keV ds2/ds3-like, else 0.1)."),
+) -> None:
+    """Compare generated showers with a reference: features, separation powers, W1, classifier
+    AUC, FPD/KPD, diversity, rare events; writes OUT/metrics.json and a self-contained OUT/report.html."""
+    rng = np.random.default_rng(seed)
+    ref, gen = read_showers(reference), read_showers(generated)
+    geo = resolve_geometry(ref, gen, geometry)
+    ref, gen = equalise(ref, max_showers, rng), equalise(gen, max_showers, rng)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: exists and is not a folder")
+    start = time.perf_counter()
+    with make_progress("stages") as progress:
+        task = progress.add_task("evaluate", total=len(STAGES), status="")
+        metrics = run_evaluation(
+            ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
+            files={"reference": str(reference), "generated": str(generated)},
+            step=lambda name: progress.update(task, advance=1, status=name))
+    out.print(summary_table(metrics))
+    out.print(f"wrote {out_dir / 'metrics.json'} and {out_dir / 'report.html'} "
+              f"in {time.perf_counter() - start:.1f} s")

@@ -1,0 +1,88 @@
+"""Shower observables used by the physics tests and benchmarks: profile fits, containment, resolution."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import curve_fit
+from scipy.special import gammainc
+
+from caloforge.geometry import Geometry, get_material
+
+
+def fit_gamma_profile(edges_x0: np.ndarray, energy: np.ndarray) -> tuple[float, float, float]:
+    """Fit E0 [P(a, b t_hi) - P(a, b t_lo)] to binned longitudinal deposits (Longo's gamma profile,
+    PDG eq. 34.36). Returns (t_max = (a - 1)/b in X0, a, b)."""
+    lo, hi = edges_x0[:-1], edges_x0[1:]
+
+    def model(_: np.ndarray, e0: float, a: float, b: float) -> np.ndarray:
+        return e0 * (gammainc(a, b * hi) - gammainc(a, b * lo))
+
+    p0 = (energy.sum(), 4.0, 0.5)
+    (e0, a, b), _ = curve_fit(model, lo, energy, p0=p0, bounds=([0, 1.01, 0.05], [np.inf, 50, 3]))
+    return float((a - 1.0) / b), float(a), float(b)
+
+
+def slab_edges_x0(geo: Geometry) -> np.ndarray:
+    """Slab boundaries in radiation lengths (each slab in its own material's X0)."""
+    return np.concatenate([[0.0], np.cumsum([s.thickness / get_material(s.material).X0_mm for s in geo.slabs])])
+
+
+def layer_edges_x0(geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """(edges in X0 of depth bins that follow the readout layers, bin index of every slab).
+
+    A bin starts at the first slab that reads out into a layer, so passive slabs belong to the
+    layer in front of them (the first bin also takes any dead material in front)."""
+    t = slab_edges_x0(geo)
+    owner = np.array([s.readout_layer if s.active else -1 for s in geo.slabs])
+    starts = [int(np.flatnonzero(owner == lid)[0]) for lid in dict.fromkeys(owner[owner >= 0].tolist())]
+    starts = sorted(starts)
+    edges = np.array([0.0] + [t[i] for i in starts[1:]] + [t[-1]])
+    slab_bin = np.searchsorted(edges[1:-1], t[:-1] + 1e-9, side="right")
+    return edges, slab_bin
+
+
+def longitudinal_tmax(geo: Geometry, profile: np.ndarray) -> float:
+    """t_max (X0) of the mean profile (deposits in all material), binned by readout layer."""
+    edges, slab_bin = layer_edges_x0(geo)
+    binned = np.bincount(slab_bin, weights=profile.mean(axis=0), minlength=len(edges) - 1)
+    return fit_gamma_profile(edges, binned)[0]
+
+
+def centre_of_gravity_x0(geo: Geometry, profile: np.ndarray) -> np.ndarray:
+    """Energy-weighted mean depth (X0) of every shower, from its per-slab deposits."""
+    t = slab_edges_x0(geo)
+    mid = 0.5 * (t[1:] + t[:-1])
+    return (profile * mid).sum(axis=1) / profile.sum(axis=1)
+
+
+def effective_critical_energy(geo: Geometry) -> float:
+    """Critical energy (MeV) of the slab stack: E_c = X0 sum_j w_j E_cj / X0_j by mass (PDG)."""
+    mats = [get_material(s.material) for s in geo.slabs]
+    mass = np.array([m.density * s.thickness for m, s in zip(mats, geo.slabs, strict=True)])
+    w = mass / mass.sum()
+    x0 = 1.0 / np.sum(w / np.array([m.X0_g_cm2 for m in mats]))
+    return float(x0 * np.sum(w * np.array([m.critical_energy_mev / m.X0_g_cm2 for m in mats])))
+
+
+def radial_containment(geo: Geometry, showers: np.ndarray, radii_mm: list[float]) -> list[float]:
+    """Mean fraction of the deposited energy inside each radius (polar readouts, ring edges)."""
+    _, _, r = geo.readout.voxel_centres
+    total = showers.sum(axis=1)
+    layer = geo.readout.active_layers[0]
+    edges = np.asarray(layer.r_edges)
+    out = []
+    for radius in radii_mm:
+        outer = edges[np.argmin(np.abs(edges - radius))]
+        inside = showers[:, r < outer].sum(axis=1)
+        out.append(float(np.mean(inside / total)))
+    return out
+
+
+def fit_resolution(energies_gev: np.ndarray, rel_sigma: np.ndarray, errors: np.ndarray) -> tuple[float, float]:
+    """Fit sigma/E = a/sqrt(E) (+) c (quadrature); returns (a, c) as fractions (E in GeV)."""
+
+    def model(e: np.ndarray, a: float, c: float) -> np.ndarray:
+        return np.sqrt(a * a / e + c * c)
+
+    (a, c), _ = curve_fit(model, energies_gev, rel_sigma, p0=(0.1, 0.01), sigma=errors, bounds=([0, 0], [1, 0.5]))
+    return float(a), float(c)

@@ -1,0 +1,101 @@
+"""Photon transport (numba): free flight between slabs, pair production, Compton scattering and
+photoelectric absorption, until the photon is absorbed, converts or escapes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from caloforge.simulate.kernel_common import (
+    ELECTRON,
+    ME,
+    N_STEPS,
+    P_ECUT,
+    P_GCUT,
+    POSITRON,
+    boundary_distance,
+    deposit,
+    escape,
+    grid_index,
+    lookup,
+    push,
+)
+from caloforge.simulate.kinematics import rotate, tsai_cos_theta
+from caloforge.simulate.materials_table import (
+    MP_BIND_K,
+    MP_BIND_L,
+    MP_FC4,
+    MP_LNZ43,
+    MP_Z13,
+    PH_F_COMPTON,
+    PH_F_PAIR,
+    PH_MU,
+)
+from caloforge.simulate.photon import sample_compton, sample_pair_fraction
+
+
+@njit(cache=True)
+def track_photon(n, e, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges, half_width,
+                 tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
+    """Transport one photon until it is absorbed, converts or escapes; returns the stack size."""
+    n_slab = z_edges.shape[0] - 1
+    n_grid = tab.shape[2]
+    gcut, ecut = par[P_GCUT], par[P_ECUT]
+    while True:
+        if e < gcut:
+            deposit(e, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            return n
+        m = slab_int[slab, 0]
+        i, frac = grid_index(e, par, n_grid)
+        mu = lookup(tab, m, PH_MU, i, frac)
+        s_int = -math.log(1.0 - np.random.random()) / mu
+        s_b = boundary_distance(z, w, z_edges[slab], z_edges[slab + 1])
+        acc[N_STEPS] += 1
+        if s_b <= s_int:
+            x, y = x + s_b * u, y + s_b * v
+            z = z_edges[slab + 1] if w > 0 else z_edges[slab]
+            slab += 1 if w > 0 else -1
+            where = escape(slab, n_slab, x, y, half_width)
+            if where >= 0:
+                acc[where] += e
+                return n
+            continue
+        x, y, z = x + s_int * u, y + s_int * v, z + s_int * w
+        where = escape(slab, n_slab, x, y, half_width)
+        if where >= 0:
+            acc[where] += e
+            return n
+        r = np.random.random()
+        f_pair = lookup(tab, m, PH_F_PAIR, i, frac)
+        if r < f_pair:
+            eps = sample_pair_fraction(e, matpar[m, MP_Z13], matpar[m, MP_LNZ43], matpar[m, MP_FC4])
+            phi = 2.0 * math.pi * np.random.random()
+            t_minus, t_plus = eps * e - ME, (1.0 - eps) * e - ME
+            du, dv, dw = rotate(u, v, w, tsai_cos_theta(t_minus, ME), phi)
+            n = push(st, sti, n, ELECTRON, slab, t_minus, x, y, z, du, dv, dw)
+            du, dv, dw = rotate(u, v, w, tsai_cos_theta(t_plus, ME), phi + math.pi)
+            return push(st, sti, n, POSITRON, slab, t_plus, x, y, z, du, dv, dw)
+        if r < f_pair + lookup(tab, m, PH_F_COMPTON, i, frac):
+            eps, cost = sample_compton(e)
+            e_new = eps * e
+            t_el = e - e_new
+            nu, nv, nw = rotate(u, v, w, cost, 2.0 * math.pi * np.random.random())
+            if t_el > ecut:
+                px, py, pz = e * u - e_new * nu, e * v - e_new * nv, e * w - e_new * nw
+                norm = 1.0 / math.sqrt(px * px + py * py + pz * pz)
+                n = push(st, sti, n, ELECTRON, slab, t_el, x, y, z, px * norm, py * norm, pz * norm)
+            else:
+                deposit(t_el, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            e, u, v, w = e_new, nu, nv, nw
+            continue
+        # photoelectric absorption: binding energy deposited on the spot (no fluorescence)
+        bind = matpar[m, MP_BIND_K] if e > matpar[m, MP_BIND_K] else (
+            matpar[m, MP_BIND_L] if e > matpar[m, MP_BIND_L] else 0.0)
+        t_el = e - bind
+        if t_el > ecut:
+            deposit(bind, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            return push(st, sti, n, ELECTRON, slab, t_el, x, y, z, u, v, w)
+        deposit(e, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+        return n

@@ -1,0 +1,77 @@
+"""Input checks before an evaluation: one geometry, matching voxel counts, overlapping energies.
+
+Energy rule: every generated incident energy must lie inside the reference range widened by
+``ENERGY_MARGIN`` (10 %) on each side, i.e. in [E_min / 1.1, E_max * 1.1]. Outside it the
+reference has no showers to compare with, so the comparison would be meaningless.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from caloforge.errors import GeometryError, InputError
+from caloforge.geometry import Geometry, get_geometry
+from caloforge.io import Showers
+
+ENERGY_MARGIN = 1.1
+MIN_SHOWERS = 50  # the classifier needs a few showers in each of its three splits
+
+
+def resolve_geometry(ref: Showers, gen: Showers, override: str | None = None) -> Geometry:
+    """The geometry to evaluate with: ``override``, else the files' (which must agree)."""
+    if ref.n_voxels != gen.n_voxels:
+        raise GeometryError(f"reference has {ref.n_voxels} voxels per shower, generated has "
+                            f"{gen.n_voxels}: the files are of different geometries")
+    if ref.geometry and gen.geometry and ref.geometry != gen.geometry:
+        raise GeometryError(f"geometry mismatch: reference is {ref.geometry!r}, generated is "
+                            f"{gen.geometry!r}")
+    name = override or ref.geometry or gen.geometry
+    if not name:
+        raise InputError("neither file records its geometry; pass --geometry NAME or a binning XML")
+    geometry = get_geometry(name)
+    if geometry.n_voxels != ref.n_voxels:
+        raise GeometryError(f"geometry {geometry.name} has {geometry.n_voxels} voxels, the files "
+                            f"have {ref.n_voxels}")
+    return geometry
+
+
+def check_fits(ref: Showers, gen: Showers, geometry: Geometry) -> None:
+    """Raise ``GeometryError`` unless both samples have the geometry's voxel count."""
+    for label, s in (("reference", ref), ("generated", gen)):
+        if s.n_voxels != geometry.n_voxels:
+            raise GeometryError(f"{label} sample has {s.n_voxels} voxels per shower, geometry "
+                                f"{geometry.name} has {geometry.n_voxels}")
+
+
+def check_energies(ref: Showers, gen: Showers) -> None:
+    """Raise ``InputError`` when the samples are too small or the energy ranges do not overlap."""
+    for label, s in (("reference", ref), ("generated", gen)):
+        if len(s) < MIN_SHOWERS:
+            raise InputError(f"{label} sample has {len(s)} showers; at least {MIN_SHOWERS} needed")
+    lo, hi = float(ref.energies.min()), float(ref.energies.max())
+    glo, ghi = float(gen.energies.min()), float(gen.energies.max())
+    if glo < lo / ENERGY_MARGIN or ghi > hi * ENERGY_MARGIN:
+        raise InputError(
+            f"energy ranges differ: generated incident energies span {glo:.4g}-{ghi:.4g} MeV, "
+            f"reference {lo:.4g}-{hi:.4g} MeV (allowed: within the reference range widened by "
+            f"{(ENERGY_MARGIN - 1) * 100:.0f} %)")
+
+
+def default_threshold(geometry: Geometry) -> float:
+    """Voxel threshold in MeV. CaloChallenge: 1 MeV for ds1 (368 / 533 voxels), 15.15 keV for
+    ds2/ds3 (6480 / 40500 voxels). Other geometries: 0.1 MeV, about a third of a minimum-ionising
+    particle's deposit in a thin active layer (AMS-ECAL fibres) and far below a crystal's
+    noise-free shower core, so only numerical dust is removed."""
+    n = geometry.n_voxels
+    if n in (368, 533):
+        return 1.0
+    if n in (6480, 40500):
+        return 0.01515
+    return 0.1
+
+
+def equalise(showers: Showers, n_max: int | None, rng: np.random.Generator) -> Showers:
+    """A random subset of at most ``n_max`` showers (the whole sample when None)."""
+    if n_max is None or len(showers) <= n_max:
+        return showers
+    return showers.subset(np.sort(rng.choice(len(showers), n_max, replace=False)))

@@ -1,0 +1,130 @@
+"""Classifier two-sample test as in the CaloChallenge evaluation (arXiv:2410.21611).
+
+A fully connected network (input -> hidden -> hidden -> 1 logit, LeakyReLU) learns to tell
+reference (label 0) from generated (label 1) showers. Each class is split 60/20/20 into train,
+test and evaluation sets (classes balanced by subsampling the larger one). Training keeps the
+epoch with the best test accuracy; the outputs are calibrated with isotonic regression on the
+test split; ROC AUC and the JSD score are measured on the evaluation split, which neither
+training nor calibration has seen.
+
+JSD (challenge definition): JSD = mean over the evaluation set of log2(2 p_y), p_y the calibrated
+probability of the true class = 1/2 (E_ref[log2 2(1-p)] + E_gen[log2 2p]) for balanced classes.
+0 for indistinguishable samples, 1 for perfectly separated ones. Inputs are standardised with the
+training split's mean and std (this only helps optimisation; AUC is invariant to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.isotonic import IsotonicRegression
+from sklearn.metrics import roc_auc_score
+from torch import nn
+
+
+@dataclass
+class ClassifierConfig:
+    """Network and training settings; the defaults are the CaloChallenge ones."""
+
+    hidden: int = 2048
+    epochs: int = 50
+    lr: float = 2e-4
+    batch_size: int = 1000
+    patience: int = 10  # stop when test accuracy has not improved for this many epochs
+    max_per_class: int = 100_000
+
+    @classmethod
+    def quick(cls) -> ClassifierConfig:
+        """Small and fast, for tests and ``--quick``: hidden 128, at most 15 epochs."""
+        return cls(hidden=128, epochs=15, lr=1e-3, batch_size=256, patience=5)
+
+
+@dataclass
+class ClassifierResult:
+    auc: float
+    jsd: float
+    best_epoch: int
+    test_accuracy: float
+    n_eval: int
+
+
+def make_network(n_in: int, hidden: int) -> nn.Module:
+    return nn.Sequential(nn.Linear(n_in, hidden), nn.LeakyReLU(), nn.Linear(hidden, hidden),
+                         nn.LeakyReLU(), nn.Linear(hidden, 1))
+
+
+def split_indices(n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """60/20/20 split of range(n)."""
+    perm = rng.permutation(n)
+    a, b = int(0.6 * n), int(0.8 * n)
+    return perm[:a], perm[a:b], perm[b:]
+
+
+def _splits(ref: np.ndarray, gen: np.ndarray, rng: np.random.Generator,
+            cap: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    n = min(len(ref), len(gen), cap)
+    ref, gen = ref[rng.choice(len(ref), n, replace=False)], gen[rng.choice(len(gen), n, replace=False)]
+    out = []
+    for ir, ig in zip(split_indices(n, rng), split_indices(n, rng), strict=True):
+        x = np.concatenate([ref[ir], gen[ig]])
+        y = np.concatenate([np.zeros(len(ir)), np.ones(len(ig))]).astype(np.float32)
+        out.append((x.astype(np.float32), y))
+    return out
+
+
+def _logits(model: nn.Module, x: torch.Tensor, batch: int = 4096) -> np.ndarray:
+    model.eval()
+    with torch.no_grad():
+        return torch.cat([model(x[i:i + batch]).squeeze(1) for i in range(0, len(x), batch)]).numpy()
+
+
+def jsd_score(p: np.ndarray, y: np.ndarray) -> float:
+    """Mean of log2(2 p_true) with calibrated probabilities p (clipped to avoid log 0)."""
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    p_true = np.where(y > 0.5, p, 1 - p)
+    return float(np.mean(np.log2(2 * p_true)))
+
+
+def _train(model: nn.Module, xtr: torch.Tensor, ytr: torch.Tensor, xte: torch.Tensor,
+           yte: np.ndarray, cfg: ClassifierConfig, gen: torch.Generator) -> tuple[int, float]:
+    """Train, restore the best-test-accuracy weights; returns (best epoch, its accuracy)."""
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    loss_fn = nn.BCEWithLogitsLoss()
+    best = (-1, -1.0, None)
+    for epoch in range(cfg.epochs):
+        model.train()
+        order = torch.randperm(len(xtr), generator=gen)
+        for i in range(0, len(xtr), cfg.batch_size):
+            idx = order[i:i + cfg.batch_size]
+            opt.zero_grad()
+            loss_fn(model(xtr[idx]).squeeze(1), ytr[idx]).backward()
+            opt.step()
+        acc = float(np.mean((_logits(model, xte) > 0) == (yte > 0.5)))
+        if acc > best[1]:
+            best = (epoch, acc, {k: v.clone() for k, v in model.state_dict().items()})
+        elif epoch - best[0] >= cfg.patience:
+            break
+    model.load_state_dict(best[2])
+    return best[0], best[1]
+
+
+def classifier_test(ref: np.ndarray, gen: np.ndarray, seed: int = 0,
+                    cfg: ClassifierConfig | None = None) -> ClassifierResult:
+    """Train the classifier on ``ref`` (N1, D) vs ``gen`` (N2, D); AUC and JSD on held-out data."""
+    cfg = cfg or ClassifierConfig()
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    tgen = torch.Generator().manual_seed(seed)
+    (xtr, ytr), (xte, yte), (xev, yev) = _splits(ref, gen, rng, cfg.max_per_class)
+    mean, std = xtr.mean(0), xtr.std(0)
+    std = np.where(std > 1e-8, std, 1.0)
+    tx = [torch.from_numpy((x - mean) / std) for x in (xtr, xte, xev)]
+    model = make_network(ref.shape[1], cfg.hidden)
+    epoch, acc = _train(model, tx[0], torch.from_numpy(ytr), tx[1], yte, cfg, tgen)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(_logits(model, tx[1]), yte)
+    logit_ev = _logits(model, tx[2])
+    auc = float(roc_auc_score(yev, logit_ev))
+    return ClassifierResult(auc, jsd_score(iso.predict(logit_ev), yev), epoch, acc, len(yev))
