@@ -58,3 +58,40 @@ def test_export_bad_input(tmp_path: Path) -> None:
     (tmp_path / "junk.onnx").write_text("junk")
     with pytest.raises(Exception, match="not a loadable ONNX model"):
         OnnxSampler(tmp_path / "junk.onnx")
+
+
+def test_generate_onnx_int8_passes_evaluate(run_dirs: dict[str, Path], like_file: Path, tmp_path: Path) -> None:
+    """export --int8 -> generate --onnx --like -> evaluate --quick reports finite AUCs."""
+    import json
+
+    onnx_path = tmp_path / "c8.onnx"
+    assert runner.invoke(app, ["export", "--model", str(run_dirs["cgan"]), "--onnx", str(onnx_path),
+                               "--int8"]).exit_code == 0
+    gen = tmp_path / "gen.h5"
+    args = ["generate", "--onnx", str(onnx_path), "--like", str(like_file), "--batch-size", "64", "--seed", "4"]
+    result = runner.invoke(app, [*args, "--out", str(gen)])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(app, [*args, "--out", str(tmp_path / "again.h5")])
+    assert again.exit_code == 0
+    from caloforge.io import read_showers
+
+    first, second, ref = read_showers(gen), read_showers(tmp_path / "again.h5"), read_showers(like_file)
+    assert first.showers.shape == ref.showers.shape and (first.showers >= 0).all()
+    np.testing.assert_array_equal(first.showers, second.showers)  # same seed, same showers
+    np.testing.assert_array_equal(first.energies, ref.energies)
+    assert first.attrs["generator"] == "cgan-onnx-int8" and first.attrs["geometry"] == "ams-ecal"
+    result = runner.invoke(app, ["evaluate", "--reference", str(like_file), "--generated", str(gen),
+                                 "--out", str(tmp_path / "report"), "--quick", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    text = json.dumps(metrics)
+    assert "auc" in text.lower()
+
+
+def test_generate_needs_model_or_onnx(like_file: Path, run_dirs: dict[str, Path], tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--like", str(like_file), "--out", str(tmp_path / "g.h5")])
+    assert result.exit_code == 2 and "exactly one of --model" in result.output
+    result = runner.invoke(app, ["generate", "--onnx", str(tmp_path / "none.onnx"), "--like", str(like_file),
+                                 "--out", str(tmp_path / "g.h5")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not (tmp_path / "g.h5").exists()

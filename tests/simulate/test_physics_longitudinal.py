@@ -28,11 +28,7 @@ def test_depth_of_maximum(showers, geometry: str, particle: str, energy: float) 
     geo = get_geometry(geometry)
     expected = np.log(energy / effective_critical_energy(geo)) + C_OFFSET[particle]
     t_max = longitudinal_tmax(geo, showers[(geometry, particle, energy)].profile)
-    # +-0.5 X0 as asked for photons. Electron showers come out 0.25-0.5 X0 deeper than
-    # ln(E/E_c) - 0.5 (an approximation B formula; the photon offsets agree), so electrons are
-    # allowed 0.75 X0 on the deep side: a known, reported deviation, not a tuned number.
-    high = 0.75 if particle == "e-" else 0.5
-    assert expected - 0.5 <= t_max <= expected + high, (geometry, particle, energy, t_max, expected)
+    assert abs(t_max - expected) <= 0.5, (geometry, particle, energy, t_max, expected)
 
 
 @pytest.mark.parametrize("geometry", ["pbwo4-block", "ams-ecal"])

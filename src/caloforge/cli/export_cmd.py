@@ -16,6 +16,8 @@ def export(
     model: Path = typer.Option(..., "--model", "-m", help="Run directory of a trained model."),
     onnx_path: Path = typer.Option(..., "--onnx", help="Output ONNX file."),
     int8: bool = typer.Option(False, "--int8", help="Apply ONNX Runtime dynamic INT8 quantisation."),
+    particle: str = typer.Option(None, "--particle", help="For a model trained on several particles: "
+                                 "the particle the exported sampler generates."),
 ) -> None:
     """Export the sampler: inputs noise (N, *noise_shape) and incident_energy (N, 1) in MeV,
     output showers (N, n_voxels) in MeV."""
@@ -27,14 +29,19 @@ def export(
     loaded = load_model(model)
     sampler = loaded.export_sampler()
     noise_shape = tuple(sampler.noise_shape(1)[1:])
-    metadata = {"geometry": loaded.spec.geometry, "model": loaded.name, "n_voxels": loaded.spec.n_voxels,
+    particles = loaded.spec.particles
+    if len(particles) > 1 and particle is None:
+        raise InputError(f"this model was trained on {', '.join(particles)}: choose one with --particle")
+    onehot = loaded.particle_onehot([particle], 1)[0] if len(particles) > 1 else None
+    metadata = {"particle": particle or (particles[0] if particles else ""), "geometry": loaded.spec.geometry,
+                "model": loaded.name, "n_voxels": loaded.spec.n_voxels,
                 "energy_min_mev": loaded.spec.energy_min, "energy_max_mev": loaded.spec.energy_max,
                 "precision": "int8" if int8 else "fp32"}
     if int8:
         with tempfile.TemporaryDirectory() as tmp:
             fp32 = Path(tmp) / "fp32.onnx"
-            export_onnx(sampler, noise_shape, fp32, metadata)
+            export_onnx(sampler, noise_shape, fp32, metadata, onehot)
             quantize_int8(fp32, onnx_path)
     else:
-        export_onnx(sampler, noise_shape, onnx_path, metadata)
+        export_onnx(sampler, noise_shape, onnx_path, metadata, onehot)
     out.print(f"wrote {onnx_path} (noise shape {noise_shape}, {'INT8' if int8 else 'FP32'})")

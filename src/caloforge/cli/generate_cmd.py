@@ -7,6 +7,7 @@ Energies outside the training range are allowed with a warning: the model extrap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,9 +40,43 @@ def warn_outside(energies: np.ndarray, low: float, high: float) -> None:
                       f"{format_energy(low)} - {format_energy(high)}; the model extrapolates there")
 
 
+def generate_onnx(onnx_path: Path, energies: np.ndarray, out_path: Path, batch_size: int, seed: int) -> str:
+    """Showers from an exported sampler with onnxruntime (noise from numpy, seeded); returns its name."""
+    from caloforge.export.onnx import OnnxSampler
+
+    sampler = OnnxSampler(onnx_path)
+    meta = sampler.metadata
+    warn_outside(energies, float(meta.get("energy_min_mev", 0.0)), float(meta.get("energy_max_mev", np.inf)))
+    rng = np.random.default_rng(seed)
+    attrs = {"geometry": str(meta.get("geometry", "")), "particle": str(meta.get("particle", "")),
+             "generator": f"{meta.get('model', 'onnx')}-onnx-{meta.get('precision', 'fp32')}", "seed": seed,
+             "model": str(onnx_path)}
+    write_batches(out_path, int(meta.get("n_voxels", 0)), attrs, energies, batch_size,
+                  lambda e: np.maximum(sampler(sampler.noise(len(e), rng), e), 0.0))
+    return attrs["generator"]
+
+
+def write_batches(out_path: Path, n_voxels: int, attrs: dict, energies: np.ndarray, batch_size: int,
+                  sample: Callable[[np.ndarray], np.ndarray]) -> None:
+    """Generate batch by batch into a .partial file renamed at the end, with a progress bar."""
+    writer = ShowerWriter(out_path, n_voxels, attrs)
+    try:
+        with make_progress("showers") as bar:
+            task = bar.add_task("generating", total=len(energies), status="")
+            for start in range(0, len(energies), batch_size):
+                e = energies[start:start + batch_size]
+                writer.append(Showers(e, np.asarray(sample(e), dtype=np.float32), attrs))
+                bar.update(task, advance=len(e))
+        writer.finish()
+    finally:
+        writer.close()
+
+
 @handle_errors
 def generate(
-    model: Path = typer.Option(..., "--model", help="Run directory (or model.pt) written by `caloforge train`."),
+    model: Path = typer.Option(None, "--model", help="Run directory (or model.pt) written by `caloforge train`."),
+    onnx: Path = typer.Option(None, "--onnx", help="Instead of --model: an ONNX sampler from `caloforge export`, "
+                              "run with onnxruntime."),
     out_path: Path = typer.Option(..., "--out", help="Output HDF5 file."),
     n: int = typer.Option(None, "--n", help="Number of showers (with --like: the first N energies)."),
     energy: str = typer.Option(None, "--energy", help="Incident energies: 10GeV, 1GeV,10GeV or 1GeV:100GeV."),
@@ -54,12 +89,18 @@ def generate(
     seed: int = SEED_OPTION,
 ) -> None:
     """Generate showers (MeV, geometry voxel order) conditioned on incident energies."""
+    if (model is None) == (onnx is None):
+        raise InputError("give exactly one of --model RUN_DIR and --onnx FILE")
+    energies, like_particle = incident_energies(n, energy, like, seed)
+    if onnx is not None:
+        name = generate_onnx(onnx, energies, out_path, batch_size, seed)
+        out.print(f"wrote {len(energies)} {name} showers to {out_path}")
+        return
     import torch
 
     from caloforge.models import load_model
     from caloforge.training.trainer import resolve_device
 
-    energies, like_particle = incident_energies(n, energy, like, seed)
     shower_model = load_model(model, resolve_device(device))
     spec = shower_model.spec
     warn_outside(energies, spec.energy_min, spec.energy_max)
@@ -69,17 +110,10 @@ def generate(
     generator = torch.Generator().manual_seed(seed)
     attrs = {"geometry": spec.geometry, "particle": name or "", "generator": shower_model.name, "seed": seed,
              "model": str(model)}
-    writer = ShowerWriter(out_path, spec.n_voxels, attrs)
-    try:
-        with make_progress("showers") as bar:
-            task = bar.add_task("generating", total=len(energies), status="")
-            for start in range(0, len(energies), batch_size):
-                e = energies[start:start + batch_size]
-                p = None if names is None else names[start:start + batch_size]
-                showers = shower_model.sample(e, p, generator=generator, batch_size=batch_size, **options)
-                writer.append(Showers(e, showers.numpy(), attrs))
-                bar.update(task, advance=len(e))
-        writer.finish()
-    finally:
-        writer.close()
+
+    def sample(e: np.ndarray) -> np.ndarray:
+        p = None if names is None else [name] * len(e)
+        return shower_model.sample(e, p, generator=generator, batch_size=batch_size, **options).numpy()
+
+    write_batches(out_path, spec.n_voxels, attrs, energies, batch_size, sample)
     out.print(f"wrote {len(energies)} {shower_model.name} showers to {out_path}")

@@ -27,24 +27,34 @@ NOISE, ENERGY, SHOWERS = "noise", "incident_energy", "showers"
 
 
 class _EnergyColumn(torch.nn.Module):
-    """Adapter: the ONNX contract takes energies as an (N, 1) column, the sampler as (N,)."""
+    """Adapter: the ONNX contract takes energies as an (N, 1) column, the sampler as (N,).
 
-    def __init__(self, sampler: torch.nn.Module) -> None:
+    A model trained on several particles is exported for one of them: its one-hot is a constant
+    of the graph, so the contract keeps two inputs.
+    """
+
+    def __init__(self, sampler: torch.nn.Module, particle_onehot: torch.Tensor | None = None) -> None:
         super().__init__()
         self.sampler = sampler
+        self.particle_onehot = particle_onehot
 
     def forward(self, noise: torch.Tensor, incident_energy: torch.Tensor) -> torch.Tensor:
-        return self.sampler(noise, incident_energy.reshape(-1))
+        energies = incident_energy.reshape(-1)
+        if self.particle_onehot is None:
+            return self.sampler(noise, energies)
+        onehot = self.particle_onehot.to(noise.dtype).reshape(1, -1).expand(energies.shape[0], -1)
+        return self.sampler(noise, energies, onehot)
 
 
 def export_onnx(sampler: torch.nn.Module, noise_shape: tuple[int, ...], path: str | os.PathLike[str],
-                metadata: dict[str, Any] | None = None) -> None:
+                metadata: dict[str, Any] | None = None, particle_onehot: torch.Tensor | None = None) -> None:
     """Export ``sampler(noise, energy_mev) -> showers`` with a dynamic batch axis, atomically.
 
-    ``noise_shape`` is the per-shower noise shape (without the batch axis).
+    ``noise_shape`` is the per-shower noise shape (without the batch axis); ``particle_onehot``
+    fixes the particle of a multi-particle model.
     """
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # e.g. "torchvision is not installed"
-    module = _EnergyColumn(sampler.eval()).eval()
+    module = _EnergyColumn(sampler.eval(), particle_onehot).eval()
     noise = torch.zeros((2, *noise_shape))
     energy = torch.full((2, 1), 1e4)
     batch = torch.export.Dim("batch", min=1)

@@ -1,53 +1,46 @@
-"""Python entry points of the reference Monte Carlo: ``simulate`` and ``simulate_detailed``."""
+"""Python entry points of the reference Monte Carlo: ``simulate`` and ``simulate_detailed``.
+
+They draw what makes every shower reproducible on its own (a kernel seed, an impact point and a
+direction from (run seed, global shower index)) and call the numba kernel through
+``driver.run_kernel``; chunking and worker count therefore never change a shower.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from caloforge.errors import GeometryError, InputError
-from caloforge.geometry import Geometry, get_geometry, get_material
+from caloforge.geometry import Geometry, get_geometry
 from caloforge.io import Showers
-from caloforge.simulate import kernel
-from caloforge.simulate.sandia import SHELL_BINDING_KEV
-from caloforge.simulate.tables import TWOPI_MC2_RCL2, MaterialTables, build_tables, electron_density_mm3
-from caloforge.units import ELECTRON_MASS, keV
+from caloforge.simulate import kernel_common as kc
+from caloforge.simulate.analysis import slab_edges_x0
+from caloforge.simulate.config import Cuts
+from caloforge.simulate.driver import run_kernel
+from caloforge.units import ELECTRON_MASS
+
+__all__ = ["Cuts", "Detailed", "available_energy", "particle_name", "resolve_geometry", "shower_seeds",
+           "simulate", "simulate_detailed"]
 
 PARTICLES = {"e-": "electron", "electron": "electron", "e+": "positron", "positron": "positron",
              "photon": "photon", "gamma": "photon"}
-KIND = {"photon": kernel.PHOTON, "electron": kernel.ELECTRON, "positron": kernel.POSITRON}
-
-
-@dataclass(frozen=True)
-class Cuts:
-    """Transport cuts.
-
-    e_cut (MeV, kinetic): delta-ray production cut and tracking cut of e+-; 0.5 MeV is a range of
-    0.3 mm in Pb and 1.7 mm in plastic, below the 1 mm foils and fibres of the AMS ECAL.
-    gamma_cut (MeV): bremsstrahlung production and photon tracking cut; 30 keV photons are
-    absorbed within ~0.1 mm of lead, while in a high-Z sampling calorimeter the soft photons that
-    die in the absorber set the e/mip ratio, so the cut must stay well below 100 keV.
-    step_x0: largest charged step in radiation lengths (also limited to 20% of the range).
-    """
-
-    e_cut: float = 0.5
-    gamma_cut: float = 30 * keV
-    step_x0: float = 0.1
-
-    def __post_init__(self) -> None:
-        if not (0.01 <= self.e_cut <= 10.0 and 1e-3 <= self.gamma_cut <= 10.0 and 0.001 <= self.step_x0 <= 1.0):
-            raise InputError("cuts out of range: e_cut 0.01-10 MeV, gamma_cut 0.001-10 MeV, step_x0 0.001-1")
+# columns of ``Detailed.accounting`` (MeV unless noted)
+ACTIVE, PASSIVE, ESC_FRONT, ESC_BACK, ESC_SIDE, BELOW_CUT, TRACK_LENGTH, STEPS = range(8)
+N_ACCOUNTING = 8
+MAX_POLAR_ANGLE = 0.5 * math.pi - 1e-6  # rad: a shower must enter through the front face
 
 
 @dataclass
 class Detailed:
     """Showers plus the bookkeeping of ``simulate_detailed``.
 
-    accounting: (N, 8) MeV columns active, passive, escaped front, back, side, below cut (part of
-    the deposits), charged track length (mm), steps. profile: (N, n_slabs) deposit per slab (MeV).
-    available: energy the shower can deposit (kinetic, + 2 m_e for e+).
+    accounting: (N, 8) columns ACTIVE, PASSIVE (deposits, MeV), ESC_FRONT, ESC_BACK, ESC_SIDE
+    (escaped, MeV), BELOW_CUT (local deposits of particles below the cuts and binding energies, MeV;
+    part of ACTIVE + PASSIVE), TRACK_LENGTH (charged, mm), STEPS. profile: (N, n_slabs) deposit per
+    slab (MeV). available: energy the shower can deposit (kinetic, + 2 m_e for e+).
+    slab_depth_x0: depth of every slab's centre (radiation lengths).
     """
 
     showers: Showers
@@ -58,15 +51,15 @@ class Detailed:
 
     @property
     def escaped(self) -> np.ndarray:
-        return self.accounting[:, kernel.ESC_FRONT:kernel.ESC_SIDE + 1].sum(axis=1)
+        return self.accounting[:, ESC_FRONT:ESC_SIDE + 1].sum(axis=1)
 
     @property
     def deposited(self) -> np.ndarray:
-        return self.accounting[:, kernel.ACTIVE] + self.accounting[:, kernel.PASSIVE]
+        return self.accounting[:, ACTIVE] + self.accounting[:, PASSIVE]
 
     @property
     def steps(self) -> np.ndarray:
-        return self.accounting[:, kernel.STEPS]
+        return self.accounting[:, STEPS]
 
 
 def particle_name(particle: str) -> str:
@@ -78,46 +71,51 @@ def particle_name(particle: str) -> str:
 
 
 def resolve_geometry(geometry: str | Geometry) -> Geometry:
+    """A registered geometry by name (or the given one), refused when it has no material stack."""
     geo = get_geometry(geometry) if isinstance(geometry, str) else geometry
     if not geo.simulatable:
         raise GeometryError(f"geometry {geo.name!r} has no material stack and cannot be simulated")
     return geo
 
 
+def _sequences(seed: int, start_index: int, n: int) -> list[np.random.SeedSequence]:
+    return [np.random.SeedSequence([int(seed), start_index + i]) for i in range(n)]
+
+
 def shower_seeds(seed: int, start_index: int, n: int) -> np.ndarray:
-    """One 32-bit seed per shower from (run seed, global shower index): chunking-independent."""
-    return np.array([np.random.SeedSequence([int(seed), start_index + i]).generate_state(1)[0]
-                     for i in range(n)], dtype=np.int64)
+    """One 32-bit kernel seed per shower from (run seed, global shower index): chunking-independent."""
+    return np.array([s.generate_state(1)[0] for s in _sequences(seed, start_index, n)], dtype=np.int64)
 
 
-@lru_cache(maxsize=16)
-def _tables(materials: tuple[str, ...], e_cut: float, gamma_cut: float) -> MaterialTables:
-    return build_tables(list(materials), e_cut, gamma_cut)
-
-
-def _readout_arrays(geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
-    layers = geo.readout.layers
-    width = 2 + max(len(layer.r_edges) for layer in layers)
-    lay_int = np.zeros((len(layers), 5), dtype=np.int64)
-    lay_flt = np.full((len(layers), width), np.inf)
-    for p, layer in enumerate(layers):
-        strip = layer.kind == "strip"
-        lay_int[p] = (int(strip), geo.readout.offsets[p], layer.n_r if layer.n_voxels else 0,
-                      layer.n_alpha, int(layer.axis == "y"))
-        lay_flt[p, 0] = layer.pitch
-        if not strip:
-            lay_flt[p, 1:1 + len(layer.r_edges)] = layer.r_edges
-    return lay_int, lay_flt
-
-
-def _binding(name: str) -> float:
-    z = max(e.Z for e in get_material(name).elements)
-    return SHELL_BINDING_KEV.get(z, (0.0, 0.0))[0] * keV
+def beam(seed: int, start_index: int, n: int, impact: tuple[float, float], impact_spread: float,
+         angle_spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """(start_xy (n, 2) mm, directions (n, 3)) with Gaussian impact (mm) and polar-angle (rad)
+    spreads, each shower from a child of its own (seed, global index) sequence, so a shower's
+    beam does not depend on chunking and its stream is independent of the kernel's."""
+    rngs = [np.random.default_rng(s.spawn(1)[0]) for s in _sequences(seed, start_index, n)]
+    normal = np.array([r.standard_normal(3) for r in rngs]).reshape(n, 3)
+    phi = 2.0 * np.pi * np.array([r.random() for r in rngs])
+    start_xy = np.asarray(impact, dtype=np.float64) + impact_spread * normal[:, :2]
+    theta = np.minimum(np.abs(angle_spread * normal[:, 2]), MAX_POLAR_ANGLE)
+    directions = np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), np.cos(theta)], axis=1)
+    return start_xy, directions
 
 
 def available_energy(particle: str, energies: np.ndarray) -> np.ndarray:
     """Energy a shower can deposit: kinetic (+ 2 m_e released when a positron annihilates)."""
     return energies + (2.0 * ELECTRON_MASS if particle == "positron" else 0.0)
+
+
+def _accounting(acc: np.ndarray) -> np.ndarray:
+    """The kernel's columns (continuous / below-cut deposits apart) in ``Detailed``'s layout."""
+    out = np.zeros((acc.shape[0], N_ACCOUNTING))
+    out[:, ACTIVE] = acc[:, kc.ACT_CONT] + acc[:, kc.ACT_CUT]
+    out[:, PASSIVE] = acc[:, kc.PAS_CONT] + acc[:, kc.PAS_CUT]
+    out[:, ESC_FRONT:ESC_SIDE + 1] = acc[:, kc.ESC_FRONT:kc.ESC_SIDE + 1]
+    out[:, BELOW_CUT] = acc[:, kc.ACT_CUT] + acc[:, kc.PAS_CUT]
+    out[:, TRACK_LENGTH] = acc[:, kc.TRACK_LENGTH]
+    out[:, STEPS] = acc[:, kc.N_STEPS]
+    return out
 
 
 def simulate_detailed(geometry: str | Geometry, particle: str, energies: np.ndarray | list[float] | float,
@@ -129,33 +127,18 @@ def simulate_detailed(geometry: str | Geometry, particle: str, energies: np.ndar
     start_index is the global index of the first shower (seeds are per global index).
     """
     geo, name = resolve_geometry(geometry), particle_name(particle)
-    cuts = cuts or Cuts()
     energies = np.atleast_1d(np.asarray(energies, dtype=np.float64))
     if energies.size and (not np.all(np.isfinite(energies)) or energies.min() <= 0):
         raise InputError("incident energies must be positive and finite (MeV)")
-    materials = tuple(geo.material_names())
-    tab = _tables(materials, cuts.e_cut, cuts.gamma_cut)
-    index = {m: i for i, m in enumerate(materials)}
-    slab_mat = np.array([index[s.material] for s in geo.slabs], dtype=np.int64)
-    slab_pos = geo.slab_readout_positions()
-    geo_f = np.concatenate([[geo.half_width], geo.z_edges()])
-    lay_int, lay_flt = _readout_arrays(geo)
+    if impact_spread < 0 or angle_spread < 0:
+        raise InputError("impact and angle spreads must be >= 0")
     n = energies.size
-    showers = np.zeros((n, geo.n_voxels))
-    acct = np.zeros((n, kernel.N_ACCT))
-    profile = np.zeros((n, len(geo.slabs)))
-    binding = np.array([(_binding(m), TWOPI_MC2_RCL2 * electron_density_mm3(m)) for m in materials])
-    kernel.transport_batch(
-        KIND[name], energies, shower_seeds(seed, start_index, n),
-        np.array([impact[0], impact[1], impact_spread, angle_spread], dtype=np.float64),
-        geo_f, slab_mat, slab_pos, lay_int, lay_flt, tab.log_t0, tab.inv_dlog, tab.grid, tab.dedx,
-        tab.range_, tab.sig_brems, tab.sig_delta, tab.sig_annih, tab.mu_compton, tab.mu_pair,
-        tab.mu_photo, tab.x0, tab.zeff, binding,
-        np.array([cuts.e_cut, cuts.gamma_cut, cuts.step_x0]), showers, acct, profile)
+    start_xy, directions = beam(seed, start_index, n, impact, impact_spread, angle_spread)
+    deposits, acc, profile = run_kernel(geo, name, energies, shower_seeds(seed, start_index, n), start_xy,
+                                        directions, cuts or Cuts())
     attrs = {"geometry": geo.name, "particle": name, "generator": "caloforge-mc", "seed": int(seed)}
-    x0 = np.array([get_material(s.material).X0_mm for s in geo.slabs])
-    depth = np.concatenate([[0.0], np.cumsum([s.thickness for s in geo.slabs] / x0)])
-    return Detailed(Showers(energies, showers.astype(np.float32), attrs), acct, profile,
+    depth = slab_edges_x0(geo)
+    return Detailed(Showers(energies, deposits.astype(np.float32), attrs), _accounting(acc), profile,
                     available_energy(name, energies), 0.5 * (depth[1:] + depth[:-1]))
 
 

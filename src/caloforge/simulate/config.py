@@ -15,7 +15,7 @@ class Cuts:
     gamma_cut: photons below it deposit locally; also the bremsstrahlung production threshold
         (sub-cut emission is a continuous loss). 20 keV: high-Z sampling calorimeters need
         10-50 keV, or the e/mip ratio comes out wrong (mc-physics.md).
-    electron_cut: kinetic energy below which e+- stop (e+ then annihilate at rest), and the
+    e_cut: kinetic energy below which e+- stop (e+ then annihilate at rest), and the
         delta-ray production threshold of the restricted dE/dx (one cut, so nothing is counted twice).
     range_rejection_below: e+- below this kinetic energy whose residual range cannot reach the
         nearest slab boundary deposit their energy on the spot (EGS4 range rejection; bremsstrahlung
@@ -25,7 +25,7 @@ class Cuts:
     """
 
     gamma_cut: float = 20 * keV
-    electron_cut: float = 0.3 * MeV
+    e_cut: float = 0.3 * MeV
     range_rejection_below: float = 2.0 * MeV
     max_step_X0: float = 0.05
     max_step_range: float = 0.2
@@ -33,8 +33,8 @@ class Cuts:
     def __post_init__(self) -> None:
         if not 5 * keV <= self.gamma_cut <= 10 * MeV:
             raise InputError(f"gamma cut must lie between 5 keV and 10 MeV, got {self.gamma_cut} MeV")
-        if not 10 * keV <= self.electron_cut <= 10 * MeV:
-            raise InputError(f"electron cut must lie between 10 keV and 10 MeV, got {self.electron_cut} MeV")
+        if not 10 * keV <= self.e_cut <= 10 * MeV:
+            raise InputError(f"electron cut must lie between 10 keV and 10 MeV, got {self.e_cut} MeV")
         if self.range_rejection_below < 0:
             raise InputError("range rejection energy must be >= 0")
         if not 0 < self.max_step_X0 <= 1 or not 0 < self.max_step_range <= 1:

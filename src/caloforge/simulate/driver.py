@@ -1,8 +1,8 @@
 """Array-level entry point of the shower kernel in ``shower_kernel.py`` (screened Bethe-Heitler
 tables of ``materials_table.py``, Sandia photoabsorption, Bohr/gamma straggling).
 
-``run_kernel`` returns the raw voxel deposits and the per-shower energy bookkeeping; an API layer
-only has to draw seeds, impact points and directions. Not yet wired into ``api.simulate``.
+``run_kernel`` returns the raw voxel deposits and the per-shower energy bookkeeping; ``api`` draws
+the seeds, impact points and directions and wraps the result for ``simulate``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def run_kernel(geometry: Geometry, particle: str, energies: np.ndarray, seeds: n
     arrays = geometry_arrays(geometry)
     tables = build_tables(arrays.materials, cuts)
     par = np.zeros(N_PAR)
-    par[:] = (cuts.gamma_cut, cuts.electron_cut, cuts.range_rejection_below, cuts.max_step_X0,
+    par[:] = (cuts.gamma_cut, cuts.e_cut, cuts.range_rejection_below, cuts.max_step_X0,
               cuts.max_step_range, tables.ln_e_min, tables.inv_dln_e)
     n = len(energies)
     n_slabs = len(arrays.z_edges) - 1

@@ -17,7 +17,6 @@ from numba import njit
 from caloforge.units import ELECTRON_MASS
 
 ME = ELECTRON_MASS
-INV_SQRT12 = 1.0 / math.sqrt(12.0)
 
 
 @njit(cache=True)

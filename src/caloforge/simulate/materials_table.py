@@ -92,10 +92,10 @@ def _charged_rows(m: Material, t: np.ndarray, cuts: Cuts, norm: float, positron:
         s, loss = xs.brems_tables(z, t, cuts.gamma_cut)
         brem_sigma += n * s
         brem_loss += n * loss
-    ion = xs.restricted_dedx(t, cuts.electron_cut, positron, n_el, m.mean_excitation_ev, plasma_ev)
+    ion = xs.restricted_dedx(t, cuts.e_cut, positron, n_el, m.mean_excitation_ev, plasma_ev)
     dedx = np.maximum(ion + norm * brem_loss, 1e-6)  # MeV/cm
     rows = [dedx / 10.0, _range(t, dedx / 10.0), norm * brem_sigma / 10.0,
-            n_el * xs.delta_ray_sigma(t, cuts.electron_cut, positron) / 10.0]
+            n_el * xs.delta_ray_sigma(t, cuts.e_cut, positron) / 10.0]
     if positron:
         rows.append(n_el * xs.annihilation_sigma(t) / 10.0)
     return rows

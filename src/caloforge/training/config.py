@@ -92,3 +92,13 @@ def load_run_config(path: str | Path | None, model: str | None = None) -> RunCon
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping at the top level")
     return run_config_from_dict(data, model, str(path))
+
+
+def tuned_config(geometry: str, model: str) -> Path | None:
+    """The shipped config ``caloforge/configs/{geometry}_x_{model}.yaml``, if there is one.
+
+    The dataclass defaults are generic; these files hold the sizes tuned for 2 CPU cores and
+    20 minutes on that geometry, so ``caloforge train`` without ``--config`` uses them.
+    """
+    path = Path(__file__).resolve().parent.parent / "configs" / f"{geometry}_x_{model}.yaml"
+    return path if path.is_file() else None

@@ -22,7 +22,7 @@ from caloforge.errors import InputError
 from caloforge.models import DataSpec, ShowerModel, build_model, save_model
 from caloforge.preprocessing import kept_voxels
 from caloforge.training.checkpoint import seed_everything
-from caloforge.training.config import RunConfig, TrainConfig, load_run_config, run_config_from_dict
+from caloforge.training.config import RunConfig, TrainConfig, load_run_config, run_config_from_dict, tuned_config
 from caloforge.training.data import TrainingData, load_training_data
 from caloforge.training.trainer import Trainer, TrainResult
 
@@ -99,10 +99,16 @@ def _describe(data: TrainingData, paths: list[Path], spec: DataSpec) -> dict[str
 def train_run(data_paths: list[Path], out: Path, model: str | None = None, config: Path | None = None,
               resume: bool = False, on_step: Callable[[int], None] | None = None,
               **overrides: Any) -> TrainResult:
-    """``caloforge train``: overrides are TrainConfig fields given on the command line."""
+    """``caloforge train``: overrides are TrainConfig fields given on the command line.
+
+    Without ``config``, the shipped config tuned for the data's geometry and ``model`` is used
+    when there is one (see ``tuned_config``), else the model's defaults.
+    """
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    run = _resolve_config(out, model, config, resume, overrides)
     data = load_training_data(data_paths)
+    if config is None and not resume and model is not None:
+        config = tuned_config(data.geometry.name, model)
+    run = _resolve_config(out, model, config, resume, overrides)
     tr, _ = _split(len(data), run.training.val_fraction, run.training.seed)
     spec = DataSpec.from_data(data.geometry, data.energies[tr], data.showers, data.particles)
     spec = dataclasses.replace(spec, n_train=len(tr))
