@@ -18,7 +18,7 @@ def test_bench_writes_all_fields(run_dirs: dict[str, Path], tmp_path: Path) -> N
     ])
     assert result.exit_code == 0, result.output
     bench = json.loads((tmp_path / "bench" / "bench.json").read_text())
-    assert {"conditions", "contenders", "measurements", "speedups", "peak_rss_mb"} <= set(bench)
+    assert {"conditions", "contenders", "measurements", "speedups", "skipped", "peak_rss_mb"} <= set(bench)
     assert bench["conditions"]["threads"] == 1 and bench["conditions"]["warmup_excluded"]
     names = {c["name"] for c in bench["contenders"]}
     assert names == {"monte-carlo", "cgan [torch cpu]", "cgan [onnx fp32]", "cgan [onnx int8]"}
@@ -44,3 +44,20 @@ def test_bench_bad_input(tmp_path: Path, run_dirs: dict[str, Path]) -> None:
     result = runner.invoke(app, ["bench", "--geometry", "ds2-like", "--models", str(run_dirs["vae"]),
                                  "--out", str(tmp_path / "b")])
     assert result.exit_code == 2 and "trained on ams-ecal" in result.output
+
+
+def test_larger_batches_skipped_when_a_call_is_too_slow() -> None:
+    """'Whatever fits': once a call exceeds the cap, larger batch sizes are skipped and listed."""
+    import time
+
+    from caloforge.bench.timing import Contender, interleaved
+
+    def slow_above_4(energy: float, batch: int) -> int:
+        time.sleep(0.05 if batch > 4 else 0.0)
+        return batch
+
+    contender = Contender("toy", "model", slow_above_4, batch_sizes=(1, 4, 16, 64))
+    measured, skipped = interleaved([contender], [1e4], rounds=2, max_call_s=0.02)
+    assert sorted(m.batch for m in measured) == [1, 4, 16]  # 16 is measured, then found too slow
+    assert [s["batch"] for s in skipped] == [64] and "16" in skipped[0]["reason"]
+    assert all(len(m.ms_per_shower) == 2 for m in measured)

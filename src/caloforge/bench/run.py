@@ -37,6 +37,7 @@ class BenchConfig:
     cuda: bool = True
     seed: int = 0
     models: dict[str, str] = field(default_factory=dict)  # name -> run directory
+    max_call_s: float = 20.0  # larger batches are skipped once one call takes longer than this (s)
 
 
 def _load_models(config: BenchConfig) -> dict[str, torch.nn.Module]:
@@ -95,7 +96,8 @@ def run_bench(config: BenchConfig, out: Path, on_step: Any = None) -> dict[str, 
     workdir = scratch_dir(out)
     try:
         contenders = build_contenders(config, workdir)
-        measurements = interleaved(contenders, list(config.energies), config.rounds, 1, on_step)
+        measurements, skipped = interleaved(contenders, list(config.energies), config.rounds, 1, on_step,
+                                            config.max_call_s)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     result = {
@@ -104,6 +106,7 @@ def run_bench(config: BenchConfig, out: Path, on_step: Any = None) -> dict[str, 
         "measurements": [{"contender": m.contender, "energy_mev": m.energy_mev, "batch": m.batch,
                           "ms_per_shower": m.summary()} for m in measurements],
         "speedups": speedups(measurements),
+        "skipped": skipped,
         "peak_rss_mb": peak_rss_mb(),
     }
     if torch.cuda.is_available():
@@ -141,4 +144,7 @@ def markdown_table(result: dict[str, Any]) -> str:
         up_text = f"{up['median']:.3g}x ({up['min']:.3g}-{up['max']:.3g})" if up else "1 (reference)"
         lines.append(f"| {m['contender']} | {m['energy_mev'] / 1e3:g} GeV | {m['batch']} | "
                      f"{t['median']:.4g} ({t['min']:.3g}-{t['max']:.3g}) | {up_text} |")
+    for skip in result.get("skipped", []):
+        lines.append(f"| {skip['contender']} | {skip['energy_mev'] / 1e3:g} GeV | {skip['batch']} | "
+                     f"skipped: {skip['reason']} | |")
     return "\n".join(lines) + "\n"

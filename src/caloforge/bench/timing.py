@@ -58,16 +58,33 @@ def _timed(contender: Contender, energy: float, batch: int) -> float:
 
 
 def interleaved(contenders: list[Contender], energies: list[float], rounds: int = 3,
-                warmup: int = 1, on_step: Callable[[str], None] | None = None) -> list[Measurement]:
-    """Measure every point ``rounds`` times, round-robin, after ``warmup`` untimed calls each."""
-    points = [(c, e, b) for c in contenders for e in energies for b in c.batch_sizes]
-    for contender, energy, batch in points:
-        for _ in range(warmup):
-            contender.run(energy, batch)
+                warmup: int = 1, on_step: Callable[[str], None] | None = None,
+                max_call_s: float = float("inf")) -> tuple[list[Measurement], list[dict[str, object]]]:
+    """Measure every point ``rounds`` times, round-robin, after ``warmup`` untimed calls each.
+
+    Batch sizes are warmed up smallest first; once one call of a (contender, energy) takes more
+    than ``max_call_s``, its larger batch sizes are skipped ("whatever fits" the time budget) and
+    listed in the second return value.
+    """
+    points, skipped = [], []
+    for contender in contenders:
+        for energy in energies:
+            too_slow = None
+            for batch in sorted(contender.batch_sizes):
+                if too_slow is not None:
+                    skipped.append({"contender": contender.name, "energy_mev": energy, "batch": batch,
+                                    "reason": f"batch {too_slow} took more than {max_call_s:g} s per call"})
+                    continue
+                start = time.perf_counter()
+                for _ in range(warmup):
+                    contender.run(energy, batch)
+                points.append((contender, energy, batch))
+                if (time.perf_counter() - start) / max(warmup, 1) > max_call_s:
+                    too_slow = batch
     results = {(c.name, e, b): Measurement(c.name, e, b) for c, e, b in points}
     for _ in range(rounds):
         for contender, energy, batch in points:
             results[(contender.name, energy, batch)].ms_per_shower.append(_timed(contender, energy, batch))
             if on_step:
                 on_step(contender.name)
-    return list(results.values())
+    return list(results.values()), skipped

@@ -45,6 +45,8 @@ def bench(
     threads: int = typer.Option(1, "--threads", min=1, help="CPU threads of every contender."),
     onnx: bool = typer.Option(True, "--onnx/--no-onnx", help="Also time the ONNX FP32 and INT8 exports."),
     out_dir: Path = typer.Option(Path("bench"), "--out", "-o", help="Output folder (bench.json, bench.md)."),
+    max_call_s: float = typer.Option(20.0, "--max-call-seconds", min=0.0, help="Skip a contender's larger "
+                                     "batch sizes once one call takes longer than this."),
     seed: int = SEED_OPTION,
 ) -> None:
     """Time the Monte Carlo and each model (ms/shower, speed-up, peak memory); write bench.json and bench.md."""
@@ -56,6 +58,7 @@ def bench(
         raise InputError("--energies takes fixed energies (10GeV,100GeV), not a range")
     config = BenchConfig(geometry=geometry, particle=particle, energies=tuple(float(v) for v in values),
                          batch_sizes=_batches(batch_sizes), rounds=rounds, threads=threads, onnx=onnx,
+                         max_call_s=max_call_s,
                          seed=seed, models=_model_names(list(models) + list(more_models or [])))
     with make_progress("points") as progress:
         task = progress.add_task("bench", total=None, status="")
