@@ -62,25 +62,25 @@ def interleaved(contenders: list[Contender], energies: list[float], rounds: int 
                 max_call_s: float = float("inf")) -> tuple[list[Measurement], list[dict[str, object]]]:
     """Measure every point ``rounds`` times, round-robin, after ``warmup`` untimed calls each.
 
-    Batch sizes are warmed up smallest first; once one call of a (contender, energy) takes more
-    than ``max_call_s``, its larger batch sizes are skipped ("whatever fits" the time budget) and
-    listed in the second return value.
+    Batch sizes are warmed up smallest first; a batch whose call would take more than
+    ``max_call_s`` at the per-shower time of the previous one is skipped with the larger ones
+    ("whatever fits" the time budget), and listed in the second return value.
     """
     points, skipped = [], []
     for contender in contenders:
         for energy in energies:
-            too_slow = None
+            ms_per_shower, too_slow = 0.0, False
             for batch in sorted(contender.batch_sizes):
-                if too_slow is not None:
+                too_slow = too_slow or ms_per_shower * batch / 1e3 > max_call_s
+                if too_slow:
                     skipped.append({"contender": contender.name, "energy_mev": energy, "batch": batch,
-                                    "reason": f"batch {too_slow} took more than {max_call_s:g} s per call"})
+                                    "reason": f"expected > {max_call_s:g} s per call"})
                     continue
                 start = time.perf_counter()
                 for _ in range(warmup):
                     contender.run(energy, batch)
+                ms_per_shower = 1e3 * (time.perf_counter() - start) / max(warmup, 1) / batch
                 points.append((contender, energy, batch))
-                if (time.perf_counter() - start) / max(warmup, 1) > max_call_s:
-                    too_slow = batch
     results = {(c.name, e, b): Measurement(c.name, e, b) for c, e, b in points}
     for _ in range(rounds):
         for contender, energy, batch in points:

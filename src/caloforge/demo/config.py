@@ -30,6 +30,7 @@ class DemoConfig:
     bench_batches: tuple[int, ...] = (1, 16, 256, 4096)
     bench_rounds: int = 3
     bench_onnx: bool = True
+    bench_max_call_s: float = 5.0
     seed: int = 1
 
     def quick(self) -> DemoConfig:

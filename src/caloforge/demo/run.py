@@ -80,7 +80,7 @@ def _bench(config: DemoConfig, root: Path) -> dict[str, Any]:
 
     bench = BenchConfig(geometry=config.geometry, particle=config.particle, energies=config.bench_energies,
                         batch_sizes=config.bench_batches, rounds=config.bench_rounds, seed=config.seed,
-                        onnx=config.bench_onnx,
+                        onnx=config.bench_onnx, max_call_s=config.bench_max_call_s,
                         models={config.model: str(root / "runs" / config.model)})
     return {"speedups": best_speedups(run_bench(bench, root / "bench"))}
 
@@ -102,7 +102,7 @@ def build_pipeline(config: DemoConfig, root: Path) -> Pipeline:
               {}, (GENERATED,)),
         Stage("bench", "speed: model vs Monte Carlo", lambda: _bench(config, root),
               {"energies": config.bench_energies, "batches": config.bench_batches, "rounds": config.bench_rounds,
-               "onnx": config.bench_onnx},
+               "onnx": config.bench_onnx, "max_call_s": config.bench_max_call_s},
               ("bench/bench.json", "bench/bench.md")),
         Stage("evaluate", "validate against the held-out Monte Carlo; write the report",
               lambda: _evaluate(config, root),
