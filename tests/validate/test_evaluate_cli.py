@@ -6,6 +6,9 @@ import base64
 import json
 import math
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,9 @@ from showerkit import make_showers
 from typer.testing import CliRunner
 
 from caloforge.cli.app import app
-from caloforge.io import write_showers
+from caloforge.errors import InputError
+from caloforge.io import Showers, write_showers
+from caloforge.report.bench_section import bench_section
 
 runner = CliRunner()
 
@@ -25,6 +30,9 @@ def files(tmp_path_factory, ds1, ams):
     write_showers(d / "gen.h5", make_showers(ds1, 300, seed=12))
     write_showers(d / "ams.h5", make_showers(ams, 300, seed=13))
     write_showers(d / "far.h5", make_showers(ds1, 300, seed=14, e_range=(2e5, 4e5)))
+    renamed = make_showers(ds1, 300, seed=15)  # same voxel count, another geometry's name
+    write_showers(d / "renamed.h5", Showers(renamed.energies, renamed.showers,
+                                            {**renamed.attrs, "geometry": "ds2-like"}))
     return d
 
 
@@ -36,10 +44,39 @@ def _finite_or_null(value) -> bool:
     return not isinstance(value, float) or math.isfinite(value)
 
 
-def test_evaluate_writes_metrics_report_and_plots(files):
+@pytest.fixture(scope="module")
+def bench_dir(files):
+    """A bench folder as ``caloforge bench`` writes it (bench.json + bench.md), made by hand."""
+    from caloforge.bench.run import markdown_table
+
+    d = files / "bench"
+    d.mkdir()
+    result = {"conditions": {"geometry": "ds1-photon-like", "particle": "photon", "threads": 1,
+                             "rounds": 3},
+              "measurements": [{"contender": "monte-carlo", "energy_mev": 1e4, "batch": 1,
+                                "ms_per_shower": {"median": 30.0, "min": 29.0, "max": 31.0}},
+                               {"contender": "flow [torch cpu]", "energy_mev": 1e4, "batch": 1,
+                                "ms_per_shower": {"median": 3.0, "min": 2.9, "max": 3.1}}],
+              "speedups": [{"contender": "flow [torch cpu]", "energy_mev": 1e4, "batch": 1,
+                            "speedup": {"median": 10.0, "min": 9.5, "max": 10.5}}],
+              "peak_rss_mb": 500.0}
+    (d / "bench.json").write_text(json.dumps(result))
+    (d / "bench.md").write_text(markdown_table(result))
+    return d
+
+
+@pytest.fixture(scope="module")
+def evaluated(files, bench_dir):
+    """One full CLI evaluation (with the bench table embedded): (CLI result, output folder)."""
     out = files / "report"
     result = runner.invoke(app, ["evaluate", "--reference", str(files / "ref.h5"), "--generated",
-                                 str(files / "gen.h5"), "--out", str(out), "--seed", "3", "--quick"])
+                                 str(files / "gen.h5"), "--out", str(out), "--seed", "3", "--quick",
+                                 "--bench", str(bench_dir)])
+    return result, out
+
+
+def test_evaluate_writes_metrics_report_and_plots(evaluated):
+    result, out = evaluated
     assert result.exit_code == 0, result.output
     assert "auc_low" in result.output
     metrics = json.loads((out / "metrics.json").read_text())
@@ -59,7 +96,68 @@ def test_evaluate_writes_metrics_report_and_plots(files):
     for src in sources:
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert page.index("Summary") < page.index("<img")  # the summary table comes first
+    assert page.index("Summary") < page.index("Conditions") < page.index("<img")  # tables first
+    assert "Speed: model vs Monte Carlo" in page and "flow [torch cpu]" in page  # --bench
+    assert "10x (9.5-10.5)" in page
+
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(n)), None)
+PROBE = ("<script>window.addEventListener('load', () => {const i = [...document.images]; "
+         "document.title = 'loaded ' + i.filter(x => x.complete && x.naturalWidth > 0).length "
+         "+ ' of ' + i.length;});</script>")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium on this machine")
+def test_report_renders_in_headless_chromium(evaluated, tmp_path):
+    """The browser decodes every embedded plot (naturalWidth > 0) and takes a screenshot."""
+    _, out = evaluated
+    probe = tmp_path / "probe.html"  # the report plus a script that counts decoded images
+    probe.write_text((out / "report.html").read_text().replace("</body>", PROBE + "</body>"))
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000"]
+    dom = subprocess.run([*flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    n_plots = len(list((out / "plots").glob("*.png")))
+    assert f"<title>loaded {n_plots} of {n_plots}</title>" in dom
+    shot = tmp_path / "report.png"
+    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1400,4000",
+                    (out / "report.html").as_uri()], capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+
+
+def test_bench_option_errors_are_one_line_and_early(files, tmp_path):
+    bad_json = tmp_path / "bench.json"
+    bad_json.write_text("{not json")
+    wrong = tmp_path / "other.json"
+    wrong.write_text(json.dumps({"rows": []}))
+    (tmp_path / "empty").mkdir()
+    for bench, message in ((tmp_path / "nope.json", "not found"), (bad_json, "not valid JSON"),
+                           (wrong, "not a bench.json"), (tmp_path / "empty", "no bench.md")):
+        result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "-g",
+                                     str(files / "gen.h5"), "-o", str(tmp_path / "out"),
+                                     "--bench", str(bench)])
+        assert message in _error(result)
+        assert not (tmp_path / "out").exists()  # checked before the evaluation starts
+
+
+def test_bench_json_without_markdown_is_rendered(bench_dir, tmp_path):
+    alone = tmp_path / "bench.json"
+    alone.write_text((bench_dir / "bench.json").read_text())
+    title, body = bench_section(alone)
+    assert title.startswith("Speed") and "<table>" in body and "monte-carlo" in body
+    assert bench_section(bench_dir)[1] == body  # folder (bench.md) gives the same table
+    (tmp_path / "empty.md").write_text("no table here\n")
+    with pytest.raises(InputError, match="no table"):
+        bench_section(tmp_path / "empty.md")
+
+
+def test_evaluate_command_imports_no_heavy_modules():
+    """`caloforge --help` stays fast: the evaluate command imports torch & co. only when run."""
+    code = ("import sys, caloforge.cli.evaluate_cmd; "
+            "print(sorted(m for m in ('torch', 'sklearn', 'matplotlib', 'skimage', 'h5py') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def _error(result) -> str:
@@ -69,6 +167,7 @@ def _error(result) -> str:
 
 
 @pytest.mark.parametrize(("generated", "message"), [("ams.h5", "voxels"),
+                                                    ("renamed.h5", "geometry mismatch"),
                                                     ("far.h5", "energy ranges differ"),
                                                     ("missing.h5", "no such file")])
 def test_bad_inputs_give_one_line_errors(files, generated, message):

@@ -48,6 +48,15 @@ def test_same_distribution_is_indistinguishable(same_ams):
     assert v["ssim"] == "green" and v["duplicates"] == "green" and v["multipeak"] == "green"
 
 
+def test_same_distribution_cylindrical(ds1, ds1_pair):
+    """The same check on the irregular cylindrical ds1 binning (x, y and r features)."""
+    m = compute_metrics(*ds1_pair, ds1, seed=1, quick=True, threshold=1.0).metrics
+    assert m["auc_low"] == pytest.approx(0.5, abs=0.05)
+    assert m["auc_high"] == pytest.approx(0.5, abs=0.05)
+    assert not m["flagged_features"] and max(m["separation_power"].values()) < 0.05
+    assert any(k.startswith("Wr_") for k in m["separation_power"])
+
+
 def test_energy_scale_is_detected(scaled_ds1):
     m = scaled_ds1
     assert m["auc_high"] > 0.65 and m["auc_low"] > 0.6

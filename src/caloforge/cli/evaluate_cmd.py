@@ -5,16 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from caloforge.cli.common import SEED_OPTION, handle_errors, out
 from caloforge.errors import InputError
-from caloforge.io import read_showers
-from caloforge.progress import make_progress
-from caloforge.validate.checks import equalise, resolve_geometry
-from caloforge.validate.suite import evaluate as run_evaluation
+
+# numpy, h5py, torch, scikit-learn and matplotlib are imported inside ``evaluate``: importing
+# them here would make every ``caloforge`` call (``--help`` included) pay ~2 s for them.
 
 STAGES = ("features", "separation", "wasserstein", "classifier", "fpd/kpd", "diversity", "plots",
           "report")
@@ -56,9 +54,20 @@ def evaluate(
                                     help="Use at most this many random showers of each file."),
     threshold: float = typer.Option(None, "--threshold", min=0.0, help="Voxel threshold in MeV "
                                     "(default: 1 MeV ds1-like, 15.15 keV ds2/ds3-like, else 0.1)."),
+    bench: Path = typer.Option(None, "--bench", help="Speed table of `caloforge bench` to embed "
+                               "in the report: its output folder, bench.json or bench.md."),
 ) -> None:
     """Compare generated showers with a reference: features, separation powers, W1, classifier
     AUC, FPD/KPD, diversity, rare events; writes OUT/metrics.json and a self-contained OUT/report.html."""
+    import numpy as np
+
+    from caloforge.io import read_showers
+    from caloforge.progress import make_progress
+    from caloforge.report.bench_section import bench_section
+    from caloforge.validate.checks import equalise, resolve_geometry
+    from caloforge.validate.suite import evaluate as run_evaluation
+
+    sections = [bench_section(bench)] if bench is not None else []  # fail before the long part
     rng = np.random.default_rng(seed)
     ref, gen = read_showers(reference), read_showers(generated)
     geo = resolve_geometry(ref, gen, geometry)
@@ -71,6 +80,7 @@ def evaluate(
         metrics = run_evaluation(
             ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
             files={"reference": str(reference), "generated": str(generated)},
+            extra_sections=sections,
             step=lambda name: progress.update(task, advance=1, status=name))
     out.print(summary_table(metrics))
     out.print(f"wrote {out_dir / 'metrics.json'} and {out_dir / 'report.html'} "

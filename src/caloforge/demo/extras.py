@@ -65,14 +65,3 @@ def geometry_html(geometry: Geometry) -> str:
     return f"<table>{rows}</table>"
 
 
-def markdown_table_html(markdown: str) -> str:
-    """Render the Markdown of ``bench.md`` (a caption line and one pipe table) as HTML."""
-    lines = [line for line in markdown.splitlines() if line.strip()]
-    caption = [line for line in lines if not line.startswith("|")]
-    table = [line for line in lines if line.startswith("|") and not set(line) <= set("|-: ")]
-    cells = [[html.escape(c.strip()) for c in line.strip("|").split("|")] for line in table]
-    if not cells:
-        return "<p>(no measurements)</p>"
-    head = "".join(f"<th>{c}</th>" for c in cells[0])
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells[1:])
-    return f"<p>{html.escape(' '.join(caption))}</p><table><tr>{head}</tr>{body}</table>"

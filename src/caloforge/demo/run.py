@@ -56,16 +56,17 @@ def _generate(config: DemoConfig, root: Path) -> dict[str, Any]:
 
 def _evaluate(config: DemoConfig, root: Path) -> dict[str, Any]:
     """The validation report, with the demo's own sections: geometry, event display, speed table."""
-    from caloforge.demo.extras import event_display_html, geometry_html, markdown_table_html
+    from caloforge.demo.extras import event_display_html, geometry_html
     from caloforge.geometry import get_geometry
     from caloforge.io import read_showers
+    from caloforge.report.bench_section import bench_section
     from caloforge.validate.suite import evaluate
 
     geometry = get_geometry(config.geometry)
     n = config.max_eval_showers
     reference, generated = read_showers(root / TEST, n=n), read_showers(root / GENERATED, n=n)
     sections = [
-        ("Speed: model vs Monte Carlo", markdown_table_html((root / "bench" / "bench.md").read_text())),
+        bench_section(root / "bench"),
         ("Event display", event_display_html(reference, generated, geometry, seed=config.seed)),
         ("Detector geometry", geometry_html(geometry)),
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from caloforge.atomic import atomic_path, write_text_atomic
 from caloforge.validate import verdicts as vd
+from caloforge.validate.diversity import DUPLICATE_COSINE
 
 COLOURS = {"green": "#c8e6c9", "amber": "#ffe0b2", "red": "#ffcdd2", "grey": "#eeeeee"}
 CSS = """body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}
@@ -66,13 +67,36 @@ def summary_rows(m: Mapping[str, Any], v: Mapping[str, Any]) -> list[str]:
     rows.append(_row(["mean SSIM of energy-neighbour pairs (higher = less diverse)",
                       _pm(m["ssim_ref"], m["ssim_ref_err"]), _pm(m["ssim_gen"], m["ssim_gen_err"]),
                       v["ssim"]], v["ssim"]))
-    rows.append(_row([f"near-duplicate pairs among {m['support_k']} (support size)",
+    rows.append(_row([f"near-duplicate pairs among {m['support_k']} (support size; cosine of "
+                      f"sqrt voxel energies &gt; {DUPLICATE_COSINE})",
                       f"{m['duplicate_pairs_ref']} ({_support(m, 'ref')})",
                       f"{m['duplicate_pairs_gen']} ({_support(m, 'gen')})", v["duplicates"]],
                      v["duplicates"]))
     rows.append(_row(["multi-peak fraction (rare events)", _pm(m["multipeak_ref"], m["multipeak_ref_err"]),
                       _pm(m["multipeak_gen"], m["multipeak_gen_err"]), v["multipeak"]], v["multipeak"]))
     return rows
+
+
+def separation_table(m: Mapping[str, Any], v: Mapping[str, Any]) -> str:
+    """Every feature's separation power, noise floor and verdict (collapsed by default),
+    worst first."""
+    sep, floor = m["separation_power"], m.get("separation_noise_floor", {})
+    rows = [_row([html.escape(k), _fmt(sep[k]), _fmt(floor.get(k)), v["separation_power"][k]],
+                 v["separation_power"][k]) for k in sorted(sep, key=lambda k: -(sep[k] or 0.0))]
+    return ("<details><summary>Separation power of all "
+            f"{len(sep)} features (flagged: {len(m['flagged_features'])})</summary><table>"
+            "<tr><th>feature</th><th>S</th><th>noise floor</th><th>verdict</th></tr>"
+            + "".join(rows) + "</table></details>")
+
+
+def classifier_table(m: Mapping[str, Any]) -> str:
+    """Training details of the two classifier tests (best epoch, its test accuracy, N eval)."""
+    rows = [_row([name, _fmt(c.get("auc")), _fmt(c.get("jsd")), _fmt(c.get("best_epoch")),
+                  _fmt(c.get("test_accuracy")), _fmt(c.get("n_eval"))])
+            for name, c in (m.get("classifier") or {}).items()]
+    return ("<table><tr><th>inputs</th><th>AUC</th><th>JSD</th><th>best epoch</th>"
+            "<th>test accuracy</th><th>showers in evaluation split</th></tr>"
+            + "".join(rows) + "</table>")
 
 
 def _support(m: Mapping[str, Any], which: str) -> str:
@@ -102,11 +126,12 @@ def render(metrics: Mapping[str, Any], figures: Mapping[str, bytes],
              "floor and 0.005. Details: caloforge.validate.verdicts.</p>",
              "<h2>Conditions</h2><table>",
              *(_row([html.escape(str(k)), _fmt(val)]) for k, val in cond.items()), "</table>"]
+    tables = {"features": separation_table(metrics, v), "classifier": classifier_table(metrics)}
     for section, wide in (("features", False), ("layers", True), ("profiles", True),
                           ("images", True), ("classifier", False)):
         names = [n for n in figures if n.startswith(section + "_")]
-        if names:
-            parts.append(f"<h2>{section.capitalize()}</h2>")
+        if names or section in tables:
+            parts.append(f"<h2>{section.capitalize()}</h2>{tables.get(section, '')}")
             parts.extend(_img(figures[n], n, wide) for n in names)
     for title, body in extra_sections:
         parts.append(f"<h2>{html.escape(title)}</h2>{body}")

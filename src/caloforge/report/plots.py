@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mplhep as hep  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from caloforge.geometry.binning import Readout  # noqa: E402
 from caloforge.validate.separation import Comparison  # noqa: E402
@@ -69,11 +70,16 @@ def feature_figure(c: Comparison, n_ref: int, n_gen: int) -> Figure:
         if c.log_x:
             ax.set_xscale("log")
             ax.set_yscale("log")
+        else:
+            rax.xaxis.set_major_locator(MaxNLocator(6))
         return fig
 
 
-def family_figure(prefix: str, comps: dict[str, Comparison], max_panels: int = 8) -> Figure | None:
-    """Per-layer features of one family (e.g. ``ECx``) in a grid, for up to 8 layers."""
+def family_figure(prefix: str, comps: dict[str, Comparison], n_ref: int = 0, n_gen: int = 0,
+                  max_panels: int = 8) -> Figure | None:
+    """Per-layer features of one family (e.g. ``ECx``) in a grid, for up to 8 layers spread over
+    the depth, each with a gen/ref ratio panel (``n_ref``/``n_gen``: showers, for its errors).
+    Every layer's separation power is in ``separation_figure`` and the report's table."""
     names = [k for k in comps if k.startswith(prefix + "_")]
     if not names:
         return None
@@ -82,20 +88,56 @@ def family_figure(prefix: str, comps: dict[str, Comparison], max_panels: int = 8
     cols = min(4, len(pick))
     rows = int(np.ceil(len(pick) / cols))
     with plt.style.context(GRID_STYLE):
-        fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.0 * rows), squeeze=False)
-        for ax, name in zip(axes.ravel(), pick, strict=False):
+        fig = plt.figure(figsize=(3.6 * cols, 3.8 * rows))
+        outer = fig.add_gridspec(rows, cols, hspace=0.35, wspace=0.3)
+        for k, name in enumerate(pick):
+            inner = outer[divmod(k, cols)].subgridspec(2, 1, height_ratios=(3, 1), hspace=0.06)
+            ax = fig.add_subplot(inner[0])
+            rax = fig.add_subplot(inner[1], sharex=ax)
             c = comps[name]
             ax.stairs(c.h_ref, c.edges, **REF)
             ax.stairs(c.h_gen, c.edges, **GEN)
             ax.set_title(f"{name}  S={c.separation:.3f}", fontsize=10,
                          color="tab:red" if c.flagged else "black")
-            ax.tick_params(labelsize=8)
+            ax.tick_params(labelsize=8, labelbottom=False)
+            _ratio(rax, c.edges, c.h_ref, c.h_gen, max(n_ref, 1), max(n_gen, 1))
+            rax.set_ylabel("gen/ref", fontsize=8)
+            rax.tick_params(labelsize=8)
             if c.log_x:
                 ax.set_xscale("log")
-        for ax in axes.ravel()[len(pick):]:
+            if k == 0:
+                ax.legend(fontsize=8)
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.94)
+        return fig
+
+
+def separation_figure(comps: dict[str, Comparison], families: tuple[str, ...]) -> Figure:
+    """Separation power of every per-layer feature against the layer position, one panel per
+    family, with the finite-sample noise floor (dashed); flagged features in red."""
+    present = [f for f in families if any(k.startswith(f + "_") for k in comps)]
+    cols = min(4, max(len(present), 1))
+    rows = int(np.ceil(max(len(present), 1) / cols))
+    with plt.style.context(GRID_STYLE):
+        fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.8 * rows), squeeze=False)
+        for ax, family in zip(axes.ravel(), present, strict=False):
+            names = [k for k in comps if k.startswith(family + "_")]
+            s = np.maximum([comps[k].separation for k in names], 1e-6)  # log axis
+            pos = np.array([int(k.rsplit("_", 1)[1]) for k in names])  # layer id
+            flagged = np.array([comps[k].flagged for k in names])
+            ax.plot(pos, [comps[k].noise_floor for k in names], "--", color="grey", lw=1,
+                    label="noise floor")
+            ax.plot(pos[~flagged], s[~flagged], "o", ms=3, color="black", label="S")
+            ax.plot(pos[flagged], s[flagged], "o", ms=4, color="tab:red", label="S flagged")
+            ax.set_yscale("log")
+            ax.set_title(f"{family} per layer", fontsize=10)
+            ax.set_xlabel("layer id", fontsize=8)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.tick_params(labelsize=8)
+        for ax in axes.ravel()[len(present):]:
             ax.set_visible(False)
-        axes[0, 0].legend(fontsize=8)
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.08, top=0.93, wspace=0.3, hspace=0.45)
+        if present:
+            axes[0, 0].legend(fontsize=7)
+        fig.tight_layout()
         return fig
 
 

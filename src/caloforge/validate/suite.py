@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+import mplhep
 import numpy as np
+import skimage
 import sklearn
 import torch
 
@@ -55,8 +58,10 @@ def make_figures(ev: Evaluation, ref: Showers, gen: Showers, geometry: Geometry,
     for name in HEADLINE_FEATURES:
         if name in ev.comparisons:
             figs[f"features_{name}"] = plots.figure_png(plots.feature_figure(ev.comparisons[name], n_r, n_g))
+    figs["layers_separation"] = plots.figure_png(plots.separation_figure(ev.comparisons,
+                                                                         LAYER_FAMILIES))
     for family in LAYER_FAMILIES:
-        fig = plots.family_figure(family, ev.comparisons)
+        fig = plots.family_figure(family, ev.comparisons, n_r, n_g)
         if fig is not None:
             figs[f"layers_{family}"] = plots.figure_png(fig, tight=False)
     fr, fg = ev.ref_features, ev.gen_features
@@ -90,7 +95,9 @@ def conditions(ref: Showers, gen: Showers, geometry: Geometry, seed: int, quick:
             "energy_range_generated_MeV": f"{gen.energies.min():.4g}-{gen.energies.max():.4g}",
             "generator": gen.attrs.get("generator", ""), "caloforge": __version__,
             "python": platform.python_version(), "numpy": np.__version__,
-            "torch": torch.__version__, "scikit-learn": sklearn.__version__}
+            "torch": torch.__version__, "scikit-learn": sklearn.__version__,
+            "scikit-image": skimage.__version__, "matplotlib": matplotlib.__version__,
+            "mplhep": mplhep.__version__}
 
 
 def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.PathLike[str],
