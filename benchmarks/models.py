@@ -5,6 +5,9 @@ classifier AUCs (low and high level) against a held-out Monte Carlo sample.
     python benchmarks/models.py --geometry ams-ecal --particle e- --models diffusion,vae,cgan,flow \
         --n-train 10000 --n-test 2000 --minutes 20 --out bench/models-ams
 
+A model may carry its own budget in minutes: ``--models diffusion:20,flow:5`` (the others get
+``--minutes``).
+
 Each step is skipped when its output exists, so an interrupted run continues where it stopped.
 Results: OUT/results.json and OUT/results.md (one row per model). Not a test: a measurement.
 """
@@ -57,13 +60,14 @@ def ms_per_shower(model: Any, energy: float, batch: int, repeats: int, seed: int
     return 1e3 * float(np.median(times))
 
 
-def bench_model(name: str, args: argparse.Namespace, train: Path, test: Path, out: Path) -> dict[str, Any]:
+def bench_model(name: str, minutes: float, args: argparse.Namespace, train: Path, test: Path,
+                out: Path) -> dict[str, Any]:
     run_dir = out / "runs" / name
     summary = run_dir / "train_result.json"
     if not summary.exists():
         resume = (run_dir / "checkpoint.pt").exists()
         result = train_run([train], run_dir, None if resume else name, None, resume,
-                           max_minutes=args.minutes, seed=args.seed)
+                           max_minutes=minutes, seed=args.seed)
         summary.write_text(json.dumps(dataclasses.asdict(result)))
     trained = json.loads(summary.read_text())
     model = load_model(run_dir)
@@ -89,10 +93,12 @@ def bench_model(name: str, args: argparse.Namespace, train: Path, test: Path, ou
 
 def markdown(rows: list[dict[str, Any]], conditions: dict[str, Any]) -> str:
     lines = [f"Conditions: {json.dumps(conditions)}", "",
-             "| model | train min (steps, stop) | AUC low | AUC high | FPD | ms/shower b=1 | ms/shower b=1000 |",
-             "|---|---|---|---|---|---|---|"]
+             "| model | budget min | train min (steps, stop) | AUC low | AUC high | FPD "
+             "| ms/shower b=1 | ms/shower b=1000 |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['model']} | {r['train_minutes']:.1f} ({r['steps']}, {r['stopped_by']}) | "
+        lines.append(f"| {r['model']} | {r['budget_min']:g} | "
+                     f"{r['train_minutes']:.1f} ({r['steps']}, {r['stopped_by']}) | "
                      f"{r['auc_low']:.3f} | {r['auc_high']:.3f} | "
                      f"{r['fpd']:.3g} | {r['ms_batch1']:.2f} | {r['ms_batch1000']:.3f} |")
     return "\n".join(lines) + "\n"
@@ -115,7 +121,10 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     os.environ.setdefault("CALOFORGE_NO_PROGRESS", "1")
     train, test, mc_seconds = simulate_samples(args, args.out)
-    rows = [bench_model(name, args, train, test, args.out) for name in args.models.split(",")]
+    budgets = [(item.partition(":")[0], float(item.partition(":")[2] or args.minutes))
+               for item in args.models.split(",")]
+    rows = [{**bench_model(name, minutes, args, train, test, args.out), "budget_min": minutes}
+            for name, minutes in budgets]
     conditions = {"geometry": args.geometry, "particle": args.particle, "energy": args.energy,
                   "n_train": args.n_train, "n_test": args.n_test, "budget_min": args.minutes,
                   "threads": args.threads, "cpu": platform.processor() or platform.machine(),

@@ -72,6 +72,7 @@ def test_info_bad_input(tmp_path: Path, case: str) -> None:
     result = runner.invoke(app, ["info", str(path)])
     assert result.exit_code == 2
     assert result.output.strip().startswith("error:") and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_info_wrong_geometry(tmp_path: Path) -> None:
@@ -80,6 +81,14 @@ def test_info_wrong_geometry(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "368" in result.output
     result = runner.invoke(app, ["info", str(path), "--geometry", "nonsense"])
     assert result.exit_code == 2 and "unknown geometry" in result.output
+
+
+def test_info_checks_the_geometry_the_file_records(tmp_path: Path) -> None:
+    path = tmp_path / "claims.h5"
+    write_showers(path, Showers(np.full(2, 1e3), np.ones((2, 368)), {"geometry": "ams-ecal"}))
+    result = runner.invoke(app, ["info", str(path)])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 1 and "1296" in lines[0], result.output
 
 
 def test_real_process_gives_one_line_and_exit_code(tmp_path: Path) -> None:

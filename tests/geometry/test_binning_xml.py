@@ -36,6 +36,13 @@ def test_round_trip_ds1_like_layers(tmp_path: Path) -> None:
     assert again.extra_attributes == readout.extra_attributes
 
 
+def test_attribute_values_are_escaped() -> None:
+    readout = Readout(layers=(LayerBinning(id=0, r_edges=(0.0, 5.0), n_alpha=1),), particle="e<&>\"",
+                      pid=11, extra_attributes={"note": 'a "quoted" & <odd> value'})
+    again = readout_from_xml_string(readout_to_xml_string(readout))
+    assert again.particle == readout.particle and again.extra_attributes == readout.extra_attributes
+
+
 def test_round_trip_strip_layers() -> None:
     readout = get_geometry("ams-ecal").readout
     again = readout_from_xml_string(readout_to_xml_string(readout))

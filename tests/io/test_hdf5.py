@@ -110,3 +110,58 @@ def test_missing_not_hdf5_missing_dataset(tmp_path: Path) -> None:
         f["showers"] = np.ones((2, 3))
     with pytest.raises(ShowerFileError, match="incident_energies"):
         read_showers(tmp_path / "half.h5")
+
+
+def test_take_and_read_random_read_only_the_chosen_showers(tmp_path: Path) -> None:
+    from caloforge.io import read_random
+
+    sample = _sample(n=1000)
+    write_showers(tmp_path / "s.h5", sample)
+    chosen = np.array([3, 299, 300, 301, 998])
+    with ShowerFile(tmp_path / "s.h5") as f:
+        picked = f.take(chosen, chunk_size=300)
+        with pytest.raises(ValueError, match="sorted"):
+            f.take(np.array([5, 2]))
+    np.testing.assert_array_equal(picked.showers, sample.showers[chosen])
+    np.testing.assert_array_equal(picked.energies, sample.energies[chosen].astype(np.float32))
+    rng_a, rng_b = np.random.default_rng(4), np.random.default_rng(4)
+    subset = read_random(tmp_path / "s.h5", 100, rng_a)
+    index = np.sort(rng_b.choice(1000, 100, replace=False))
+    np.testing.assert_array_equal(subset.showers, sample.showers[index])
+    assert len(read_random(tmp_path / "s.h5", None, rng_a)) == 1000
+
+
+def test_non_numeric_dataset_is_a_clear_error(tmp_path: Path) -> None:
+    with h5py.File(tmp_path / "str.h5", "w") as f:
+        f["incident_energies"] = np.array([[b"a"], [b"b"]])
+        f["showers"] = np.ones((2, 3), dtype=np.float32)
+    with pytest.raises(ShowerFileError, match="real numbers"):
+        read_showers(tmp_path / "str.h5")
+
+
+def test_resume_drops_a_chunk_cut_off_half_way(tmp_path: Path) -> None:
+    sample = _sample(n=30)
+    writer = ShowerWriter(tmp_path / "s.h5", 12, {"seed": 1})
+    writer.append(sample.subset(slice(0, 10)))
+    writer.close()
+    with h5py.File(tmp_path / "s.h5.partial", "a") as f:  # grown for the next chunk, rows never written
+        f["incident_energies"].resize((15, 1))
+        f["showers"].resize((15, 12))
+    writer = ShowerWriter(tmp_path / "s.h5", 12, {"seed": 1}, resume=True)
+    assert writer.n_written == 10
+    writer.append(sample.subset(slice(10, 30)))
+    writer.finish()
+    again = read_showers(tmp_path / "s.h5")
+    np.testing.assert_array_equal(again.showers, sample.showers)
+    assert "caloforge_n_complete" not in again.attrs
+
+
+def test_written_files_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_showers(tmp_path / "s.h5", _sample())
+    finally:
+        os.umask(old)
+    assert (tmp_path / "s.h5").stat().st_mode & 0o777 == 0o644

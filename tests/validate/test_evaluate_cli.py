@@ -30,6 +30,7 @@ def files(tmp_path_factory, ds1, ams):
     write_showers(d / "gen.h5", make_showers(ds1, 300, seed=12))
     write_showers(d / "ams.h5", make_showers(ams, 300, seed=13))
     write_showers(d / "far.h5", make_showers(ds1, 300, seed=14, e_range=(2e5, 4e5)))
+    write_showers(d / "narrow.h5", make_showers(ds1, 300, seed=16, e_range=(2e4, 2.2e4)))
     renamed = make_showers(ds1, 300, seed=15)  # same voxel count, another geometry's name
     write_showers(d / "renamed.h5", Showers(renamed.energies, renamed.showers,
                                             {**renamed.attrs, "geometry": "ds2-like"}))
@@ -169,12 +170,27 @@ def _error(result) -> str:
 @pytest.mark.parametrize(("generated", "message"), [("ams.h5", "voxels"),
                                                     ("renamed.h5", "geometry mismatch"),
                                                     ("far.h5", "energy ranges differ"),
+                                                    ("narrow.h5", "90 % of the reference"),
                                                     ("missing.h5", "no such file")])
 def test_bad_inputs_give_one_line_errors(files, generated, message):
     result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "-g", str(files / generated),
                                  "-o", str(files / "bad")])
     assert message in _error(result)
     assert not (files / "bad" / "metrics.json").exists()
+
+
+def test_plain_challenge_files_get_their_geometry_from_the_voxel_count(files, tmp_path: Path):
+    import h5py
+
+    for name in ("ref", "gen"):  # as a Geant4 / CaloChallenge file: datasets, no attributes
+        with h5py.File(files / f"{name}.h5") as src, h5py.File(tmp_path / f"{name}.h5", "w") as dst:
+            for key in ("incident_energies", "showers"):
+                dst[key] = src[key][:200]
+    result = runner.invoke(app, ["evaluate", "-r", str(tmp_path / "ref.h5"), "-g", str(tmp_path / "gen.h5"),
+                                 "-o", str(tmp_path / "out"), "--quick"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["conditions"]["geometry"] == "ds1-photon-like"
 
 
 def test_same_seed_same_numbers(files, tmp_path: Path):

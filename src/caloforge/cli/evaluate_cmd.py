@@ -61,17 +61,16 @@ def evaluate(
     AUC, FPD/KPD, diversity, rare events; writes OUT/metrics.json and a self-contained OUT/report.html."""
     import numpy as np
 
-    from caloforge.io import read_showers
+    from caloforge.io import read_random
     from caloforge.progress import make_progress
     from caloforge.report.bench_section import bench_section
-    from caloforge.validate.checks import equalise, resolve_geometry
+    from caloforge.validate.checks import resolve_geometry
     from caloforge.validate.suite import evaluate as run_evaluation
 
     sections = [bench_section(bench)] if bench is not None else []  # fail before the long part
     rng = np.random.default_rng(seed)
-    ref, gen = read_showers(reference), read_showers(generated)
+    ref, gen = read_random(reference, max_showers, rng), read_random(generated, max_showers, rng)
     geo = resolve_geometry(ref, gen, geometry)
-    ref, gen = equalise(ref, max_showers, rng), equalise(gen, max_showers, rng)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: exists and is not a folder")
     start = time.perf_counter()

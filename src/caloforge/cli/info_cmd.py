@@ -10,7 +10,7 @@ from rich.table import Table
 
 from caloforge.cli.common import handle_errors, out
 from caloforge.errors import GeometryError
-from caloforge.geometry import get_geometry
+from caloforge.geometry import get_geometry, list_geometries
 from caloforge.io import ShowerFile
 from caloforge.units import format_energy
 
@@ -53,12 +53,16 @@ def check_fits(path: Path, geometry_name: str) -> str:
 @handle_errors
 def info(
     file: Path = typer.Argument(..., help="CaloChallenge HDF5 shower file."),
-    geometry: str = typer.Option(None, "--geometry", "-g", help="Check that the file fits this geometry."),
+    geometry: str = typer.Option(None, "--geometry", "-g", help="Check that the file fits this geometry "
+                                 "(default: the registered geometry the file records, if any)."),
 ) -> None:
     """Print N, geometry, energy range, mean total energy and sparsity of a shower file."""
     summary = file_summary(file)
+    recorded = str(summary["geometry"])
     if geometry:
         summary["fits geometry"] = check_fits(file, geometry)
+    elif recorded in list_geometries():  # a file must fit the geometry it claims
+        summary["fits geometry"] = check_fits(file, recorded)
     table = Table("property", "value", title=str(file))
     for key, value in summary.items():
         if key.startswith("energy_") or key == "mean_total_energy":

@@ -65,8 +65,12 @@ def simulate(
         Path(str(out_path) + ".partial").unlink(missing_ok=True)
     with make_progress("showers") as bar:
         task = bar.add_task("simulating", total=n, status="")
+        started: list[int] = []
 
         def advance(done: int, total: int) -> None:
+            if not started:  # showers already in a resumed file do not count towards showers/s
+                started.append(done)
+                bar.reset(task, total=total, completed=done)
             bar.update(task, completed=done, status=f"{done}/{total}")
 
         new = run(spec, out_path, workers=workers, resume=resume, chunk_size=chunk_size, on_chunk=advance)

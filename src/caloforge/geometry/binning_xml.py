@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 from caloforge.atomic import write_text_atomic
 from caloforge.errors import GeometryError
@@ -67,7 +68,7 @@ def read_binning_xml(path: str | os.PathLike[str], particle: str | None = None) 
 def readout_to_xml_string(readout: Readout) -> str:
     """Serialise a readout in the CaloChallenge layout (one ``<Layer>`` per line)."""
     bin_attrs = {"pid": str(readout.pid), **readout.extra_attributes, "name": readout.particle}
-    head = " ".join(f'{k}="{v}"' for k, v in bin_attrs.items())
+    head = " ".join(f"{k}={quoteattr(str(v))}" for k, v in bin_attrs.items())
     lines = ["<Bins>", f"   <Bin {head}>"]
     for layer in readout.layers:
         if layer.kind == "strip":

@@ -64,6 +64,9 @@ class ShowerFile:
             if key not in self._file or not isinstance(self._file[key], h5py.Dataset):
                 raise ShowerFileError(f"{self.path}: missing dataset '{key}' (not a CaloChallenge file)")
         energies, showers = self._file[ENERGY_KEY], self._file[SHOWER_KEY]
+        for key, dataset in ((ENERGY_KEY, energies), (SHOWER_KEY, showers)):
+            if not np.issubdtype(dataset.dtype, np.number) or np.issubdtype(dataset.dtype, np.complexfloating):
+                raise ShowerFileError(f"{self.path}: '{key}' holds {dataset.dtype}, expected real numbers (MeV)")
         if showers.ndim != 2:
             raise ShowerFileError(f"{self.path}: 'showers' must be 2-D (N, n_voxels), got {showers.shape}")
         if energies.shape not in ((showers.shape[0], 1), (showers.shape[0],)):
@@ -92,9 +95,16 @@ class ShowerFile:
     def attrs(self) -> dict[str, Any]:
         return {k: _decode_attr(v) for k, v in self._file.attrs.items()}
 
+    def _load(self, key: str, rows: slice | np.ndarray) -> np.ndarray:
+        """Rows of a dataset as float32; a damaged file gives a ShowerFileError, not an OSError."""
+        try:
+            return np.asarray(self._file[key][rows], dtype=np.float32)
+        except OSError as exc:
+            raise ShowerFileError(f"{self.path}: cannot read '{key}' ({exc})") from None
+
     def incident_energies(self) -> np.ndarray:
         """All incident energies (N,) in MeV: small even for 10^6 showers."""
-        energies = self._file[ENERGY_KEY][...].reshape(-1).astype(np.float32)
+        energies = self._load(ENERGY_KEY, slice(None)).reshape(-1)
         if self.validate:
             check_values(energies, np.zeros((0,)), str(self.path))
         return energies
@@ -102,11 +112,27 @@ class ShowerFile:
     def read(self, start: int = 0, stop: int | None = None) -> Showers:
         """Showers ``start:stop`` (only those are read from disk)."""
         stop = len(self) if stop is None else min(stop, len(self))
-        energies = self._file[ENERGY_KEY][start:stop].reshape(-1).astype(np.float32)
-        showers = self._file[SHOWER_KEY][start:stop].astype(np.float32)
+        energies = self._load(ENERGY_KEY, slice(start, stop)).reshape(-1)
+        showers = self._load(SHOWER_KEY, slice(start, stop))
         if self.validate:
             check_values(energies, showers, f"{self.path} (showers {start}-{stop})")
         return Showers(energies, showers, self.attrs)
+
+    def take(self, indices: np.ndarray, chunk_size: int = DEFAULT_CHUNK) -> Showers:
+        """The showers at sorted ``indices``, read chunk by chunk: only the chunks that hold a
+        chosen shower are read, and memory holds one chunk plus the selection."""
+        indices = np.asarray(indices, dtype=np.int64)
+        if len(indices) and (np.any(np.diff(indices) <= 0) or indices[0] < 0 or indices[-1] >= len(self)):
+            raise ValueError("indices must be sorted, unique and inside the file")
+        parts = []
+        for start in range(0, len(self), chunk_size):
+            chosen = indices[(indices >= start) & (indices < start + chunk_size)]
+            if len(chosen):
+                chunk = self.read(start, int(chosen[-1]) + 1)
+                parts.append(chunk.subset(chosen - start))
+        if not parts:
+            return Showers(np.zeros(0, np.float32), np.zeros((0, self.n_voxels), np.float32), self.attrs)
+        return Showers.concatenate(parts)
 
     def iter_chunks(self, chunk_size: int = DEFAULT_CHUNK, limit: int | None = None) -> Iterator[Showers]:
         """Yield consecutive chunks of at most ``chunk_size`` showers (the first ``limit`` only)."""
@@ -119,6 +145,15 @@ def read_showers(path: str | os.PathLike[str], n: int | None = None, start: int 
     """Read ``n`` showers from ``start`` (all by default) into memory."""
     with ShowerFile(path) as f:
         return f.read(start, None if n is None else start + n)
+
+
+def read_random(path: str | os.PathLike[str], n_max: int | None, rng: np.random.Generator) -> Showers:
+    """At most ``n_max`` showers drawn at random without replacement (in file order); only the
+    chosen showers' chunks are read, so a subset of a 10^6-shower file costs the subset's memory."""
+    with ShowerFile(path) as f:
+        if n_max is None or len(f) <= n_max:
+            return f.read()
+        return f.take(np.sort(rng.choice(len(f), n_max, replace=False)))
 
 
 def _provenance(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -151,11 +186,16 @@ def write_showers(path: str | os.PathLike[str], showers: Showers, compression: s
             f.attrs[key] = _encode_attr(value)
 
 
+COMPLETE_ATTR = "caloforge_n_complete"
+
+
 class ShowerWriter:
     """Append showers chunk by chunk to ``PATH.partial``; ``finish`` renames it to ``PATH``.
 
     An interrupted run leaves only the ``.partial`` file, never a truncated ``PATH``;
-    ``resume=True`` reopens it and continues after the last complete chunk.
+    ``resume=True`` reopens it and continues after the last complete chunk. The count of complete
+    showers is recorded after each chunk's data is flushed, so a chunk cut off half-way (the
+    datasets already grown, the rows not yet written) is dropped on resume, not kept as zeros.
     """
 
     def __init__(self, path: str | os.PathLike[str], n_voxels: int, attrs: dict[str, Any],
@@ -175,6 +215,10 @@ class ShowerWriter:
                     raise ShowerFileError(
                         f"{self.partial}: cannot resume, it was written with {key}={stored[key]!r}"
                     )
+            complete = int(stored.get(COMPLETE_ATTR, self._file[SHOWER_KEY].shape[0]))
+            for key in (ENERGY_KEY, SHOWER_KEY):
+                dataset = self._file[key]
+                dataset.resize((min(complete, dataset.shape[0]), dataset.shape[1]))
         else:
             self._file = h5py.File(self.partial, "w")
             _create_datasets(self._file, n_voxels, compression)
@@ -189,9 +233,12 @@ class ShowerWriter:
         """Append a chunk and flush it to disk, so that a later resume keeps it."""
         _append(self._file, showers)
         self._file.flush()
+        self._file.attrs[COMPLETE_ATTR] = self.n_written
+        self._file.flush()
 
     def finish(self) -> None:
         """Close the file and move it to its final name."""
+        self._file.attrs.pop(COMPLETE_ATTR, None)
         self._file.close()
         os.replace(self.partial, self.path)
 

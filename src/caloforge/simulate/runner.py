@@ -22,6 +22,7 @@ import numpy as np
 
 from caloforge.errors import InputError
 from caloforge.io import ShowerFile, Showers, ShowerWriter
+from caloforge.io.hdf5 import COMPLETE_ATTR
 from caloforge.simulate.api import Cuts, particle_name, resolve_geometry, simulate
 from caloforge.units import draw_energies
 
@@ -82,6 +83,7 @@ def _check_partial(partial: Path, spec: RunSpec, energies: np.ndarray) -> None:
     """Refuse to resume a file written with other settings (it would mix two samples)."""
     with ShowerFile(partial, validate=False) as f:
         stored, attrs = f.incident_energies(), f.attrs
+    stored = stored[:int(attrs.get(COMPLETE_ATTR, len(stored)))]  # a chunk cut off half-way is redone
     for key, value in spec.attrs().items():
         if key in attrs and str(attrs[key]) != _encoded(value):
             raise InputError(f"{partial}: cannot resume, it was written with {key}={attrs[key]!r}")
@@ -99,7 +101,8 @@ def run(spec: RunSpec, out: str | os.PathLike[str], workers: int = 1, resume: bo
 
     Chunks are appended to ``out.partial`` and flushed as they finish, so Ctrl-C loses at most the
     chunks in flight; ``resume=True`` continues after the showers already in the partial file.
-    ``on_chunk(done, total)`` is called after every chunk (progress bars).
+    ``on_chunk(done, total)`` is called once before the first chunk (with the showers a resumed
+    file already holds) and after every chunk (progress bars).
     """
     if workers < 1:
         raise InputError(f"--workers must be >= 1, got {workers}")
@@ -112,6 +115,8 @@ def run(spec: RunSpec, out: str | os.PathLike[str], workers: int = 1, resume: bo
     done = writer.n_written
     size = chunk_size or max(1, min(50, -(-spec.n // (4 * workers))))
     bounds = chunk_bounds(done, spec.n, size)
+    if on_chunk is not None:
+        on_chunk(done, spec.n)
     try:
         for showers in _results(spec, energies, bounds, workers):
             writer.append(Showers(showers.energies, showers.showers, spec.attrs()))

@@ -2,7 +2,13 @@
 
 Energy rule: every generated incident energy must lie inside the reference range widened by
 ``ENERGY_MARGIN`` (10 %) on each side, i.e. in [E_min / 1.1, E_max * 1.1]. Outside it the
-reference has no showers to compare with, so the comparison would be meaningless.
+reference has no showers to compare with, so the comparison would be meaningless. The reverse
+holds for the bulk of the reference: its 5-95 % quantiles must lie inside the generated range
+widened the same way, or (say) 50 GeV showers would be judged against a 1-100 GeV sample and
+every feature would differ for a reason that has nothing to do with the generator.
+
+Geometry rule: the one named, else the one the files record, else the single registered geometry
+with the files' voxel count (plain CaloChallenge files carry no CaloForge attributes).
 """
 
 from __future__ import annotations
@@ -10,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from caloforge.errors import GeometryError, InputError
-from caloforge.geometry import Geometry, get_geometry
+from caloforge.geometry import Geometry, get_geometry, list_geometries
 from caloforge.io import Showers
 
 ENERGY_MARGIN = 1.1
+BULK_QUANTILES = (0.05, 0.95)
 MIN_SHOWERS = 50  # the classifier needs a few showers in each of its three splits
 
 
@@ -25,14 +32,21 @@ def resolve_geometry(ref: Showers, gen: Showers, override: str | None = None) ->
     if ref.geometry and gen.geometry and ref.geometry != gen.geometry:
         raise GeometryError(f"geometry mismatch: reference is {ref.geometry!r}, generated is "
                             f"{gen.geometry!r}")
-    name = override or ref.geometry or gen.geometry
-    if not name:
-        raise InputError("neither file records its geometry; pass --geometry NAME or a binning XML")
+    name = override or ref.geometry or gen.geometry or _geometry_by_voxels(ref.n_voxels)
     geometry = get_geometry(name)
     if geometry.n_voxels != ref.n_voxels:
         raise GeometryError(f"geometry {geometry.name} has {geometry.n_voxels} voxels, the files "
                             f"have {ref.n_voxels}")
     return geometry
+
+
+def _geometry_by_voxels(n_voxels: int) -> str:
+    matches = [name for name in list_geometries() if get_geometry(name).n_voxels == n_voxels]
+    if len(matches) != 1:
+        known = f"registered geometries {', '.join(matches)} all have" if matches else "no registered geometry has"
+        raise InputError(f"neither file records its geometry and {known} {n_voxels} voxels; "
+                         "pass --geometry NAME or a binning XML")
+    return matches[0]
 
 
 def check_fits(ref: Showers, gen: Showers, geometry: Geometry) -> None:
@@ -55,6 +69,12 @@ def check_energies(ref: Showers, gen: Showers) -> None:
             f"energy ranges differ: generated incident energies span {glo:.4g}-{ghi:.4g} MeV, "
             f"reference {lo:.4g}-{hi:.4g} MeV (allowed: within the reference range widened by "
             f"{(ENERGY_MARGIN - 1) * 100:.0f} %)")
+    qlo, qhi = (float(q) for q in np.quantile(ref.energies, BULK_QUANTILES))
+    if qlo < glo / ENERGY_MARGIN or qhi > ghi * ENERGY_MARGIN:
+        raise InputError(
+            f"energy ranges differ: 90 % of the reference lies in {qlo:.4g}-{qhi:.4g} MeV, but the "
+            f"generated incident energies span only {glo:.4g}-{ghi:.4g} MeV (generate with --like "
+            f"REFERENCE to compare like with like)")
 
 
 def default_threshold(geometry: Geometry) -> float:
@@ -68,10 +88,3 @@ def default_threshold(geometry: Geometry) -> float:
     if n in (6480, 40500):
         return 0.01515
     return 0.1
-
-
-def equalise(showers: Showers, n_max: int | None, rng: np.random.Generator) -> Showers:
-    """A random subset of at most ``n_max`` showers (the whole sample when None)."""
-    if n_max is None or len(showers) <= n_max:
-        return showers
-    return showers.subset(np.sort(rng.choice(len(showers), n_max, replace=False)))
