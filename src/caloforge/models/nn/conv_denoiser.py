@@ -6,7 +6,10 @@ translation, which a plain MLP must learn separately for every position. Layers 
 bins) are stacked as channels, the layer-energy features are broadcast along the cells as extra
 channels, and a small MLP head predicts the layer-energy part from them and a pooled summary.
 Dilated residual blocks (1, 2, 4, 8, ...) with FiLM conditioning on (condition, noise level)
-cover the whole row of cells. Same call as ``MLPDenoiser``: ``net(x, noise_level, c)``.
+cover the whole row of cells. A fixed channel holding each cell's signed distance from the row's
+centre breaks the translation symmetry: the beam enters at a fixed point, and a purely
+translation-equivariant net (whose receptive field barely reaches the row's ends) cannot tell
+where that point is, so its showers wander sideways (centre-of-gravity spread 4x the Monte Carlo's). Same call as ``MLPDenoiser``: ``net(x, noise_level, c)``.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ class ConvDenoiser(nn.Module):
         self.embed = FourierEmbedding(emb_dim)
         self.cond = nn.Sequential(nn.Linear(n_cond + emb_dim, cond_width), nn.SiLU(),
                                   nn.Linear(cond_width, cond_width), nn.SiLU())
-        self.inp = nn.Conv1d(self.rows + n_layer_features, channels, 3, padding=1)
+        self.register_buffer("coords", torch.linspace(-1.0, 1.0, self.cells).reshape(1, 1, self.cells))
+        self.inp = nn.Conv1d(self.rows + n_layer_features + 1, channels, 3, padding=1)
         self.blocks = nn.ModuleList([ConvBlock(channels, cond_width, 2 ** (i % 4)) for i in range(depth)])
         self.out = nn.Conv1d(channels, self.rows, 3, padding=1)
         self.head = nn.Sequential(nn.Linear(n_layer_features + 2 * channels + cond_width, head_width), nn.SiLU(),
@@ -64,7 +68,8 @@ class ConvDenoiser(nn.Module):
         layer, voxels = x[:, : self.n_layer_features], x[:, self.n_layer_features:]
         padded = torch.cat([voxels, torch.zeros_like(voxels[:, :1])], dim=1)
         image = padded.index_select(1, self.gather).reshape(-1, self.rows, self.cells)
-        h = self.inp(torch.cat([image, layer.unsqueeze(-1).expand(-1, -1, self.cells)], dim=1))
+        coords = self.coords.expand(image.shape[0], -1, -1)
+        h = self.inp(torch.cat([image, layer.unsqueeze(-1).expand(-1, -1, self.cells), coords], dim=1))
         for block in self.blocks:
             h = block(h, cond)
         vox_out = nn.functional.silu(h)
