@@ -51,3 +51,28 @@ def test_missing_output_redoes_stage(tmp_path: Path) -> None:
     (tmp_path / "c.out").unlink()
     Pipeline(tmp_path, _stages(tmp_path, calls)).run()
     assert calls == ["a", "b", "c", "c"]
+
+
+def _stateful(root: Path, seen: list[bool], n: int, explode: bool) -> list[Stage]:
+    """One stage that keeps partial state in ``state/`` (as training keeps a checkpoint)."""
+
+    def run() -> None:
+        seen.append((root / "state" / "checkpoint").exists())
+        (root / "state").mkdir(exist_ok=True)
+        (root / "state" / "checkpoint").write_text(str(n))
+        if explode:
+            raise KeyboardInterrupt
+        (root / "done.out").write_text("x")
+
+    return [Stage("train", "train", run, {"n": n}, ("done.out",), ("state",))]
+
+
+def test_partial_state_is_resumed_only_with_the_same_settings(tmp_path: Path) -> None:
+    seen: list[bool] = []
+    with pytest.raises(KeyboardInterrupt):
+        Pipeline(tmp_path, _stateful(tmp_path, seen, 1, explode=True)).run()
+    with pytest.raises(KeyboardInterrupt):  # same settings: the checkpoint is there to resume
+        Pipeline(tmp_path, _stateful(tmp_path, seen, 1, explode=True)).run()
+    Pipeline(tmp_path, _stateful(tmp_path, seen, 2, explode=False)).run()  # new settings: start afresh
+    assert seen == [False, True, False]
+    assert (tmp_path / "state" / "checkpoint").read_text() == "2"

@@ -62,6 +62,9 @@ def test_save_load_round_trip(fitted: ShowerModel, tmp_path: Path) -> None:
     a = fitted.sample(energies, generator=torch.Generator().manual_seed(9))
     b = loaded.sample(energies, generator=torch.Generator().manual_seed(9))
     assert loaded.name == fitted.name and torch.equal(a, b)
+    fitted.save(tmp_path / "again.pt")  # the same through the model's own methods
+    c = ShowerModel.load(tmp_path / "again.pt").sample(energies, generator=torch.Generator().manual_seed(9))
+    assert torch.equal(a, c)
 
 
 def test_condition_respected(fitted: ShowerModel, tiny_showers: Showers) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from pathlib import Path
 
@@ -30,8 +31,11 @@ def monte_carlo(geometry_name: str, particle: str, showers_per_call: int = 2, se
 
 def torch_model(name: str, model: torch.nn.Module, batch_sizes: tuple[int, ...], device: str = "cpu",
                 seed: int = 0) -> Contender:
-    """A model's sampler in PyTorch (noise drawn on the device, inference mode)."""
-    sampler = model.export_sampler().to(device)  # type: ignore[operator]
+    """A model's sampler in PyTorch (noise drawn on the device, inference mode).
+
+    The sampler is a copy: it shares no module with ``model``, so moving it to CUDA leaves the
+    CPU contenders of the same model on the CPU."""
+    sampler = copy.deepcopy(model.export_sampler()).to(device)  # type: ignore[operator]
     generator = torch.Generator(device=device).manual_seed(seed)
     dev = torch.device(device)
 

@@ -91,7 +91,10 @@ def conditions(config: BenchConfig) -> dict[str, Any]:
 
 
 def run_bench(config: BenchConfig, out: Path, on_step: Any = None) -> dict[str, Any]:
-    """Measure, write ``bench.json`` and ``bench.md`` into ``out``; return the JSON content."""
+    """Measure, write ``bench.json`` and ``bench.md`` into ``out``; return the JSON content.
+
+    Torch runs with ``config.threads`` threads while measuring; the caller's setting is restored."""
+    threads_before = torch.get_num_threads()
     torch.set_num_threads(config.threads)
     workdir = scratch_dir(out)
     try:
@@ -100,11 +103,12 @@ def run_bench(config: BenchConfig, out: Path, on_step: Any = None) -> dict[str, 
                                             config.max_call_s)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        torch.set_num_threads(threads_before)
     result = {
         "conditions": conditions(config),
         "contenders": [{"name": c.name, "kind": c.kind, **c.info} for c in contenders],
         "measurements": [{"contender": m.contender, "energy_mev": m.energy_mev, "batch": m.batch,
-                          "ms_per_shower": m.summary()} for m in measurements],
+                          "ms_per_shower": m.summary(), **_rate(m)} for m in measurements],
         "speedups": speedups(measurements),
         "skipped": skipped,
         "peak_rss_mb": peak_rss_mb(),
@@ -114,6 +118,11 @@ def run_bench(config: BenchConfig, out: Path, on_step: Any = None) -> dict[str, 
     write_text_atomic(out / "bench.json", json.dumps(result, indent=2))
     write_text_atomic(out / "bench.md", markdown_table(result))
     return result
+
+
+def _rate(m: Measurement) -> dict[str, float]:
+    """Showers per second (median) of the Monte Carlo, the figure simulation people quote."""
+    return {"showers_per_s": 1e3 / m.summary()["median"]} if m.contender == "monte-carlo" else {}
 
 
 def best_speedups(result: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -141,7 +150,8 @@ def markdown_table(result: dict[str, Any]) -> str:
     for m in result["measurements"]:
         t = m["ms_per_shower"]
         up = ups.get((m["contender"], m["energy_mev"], m["batch"]))
-        up_text = f"{up['median']:.3g}x ({up['min']:.3g}-{up['max']:.3g})" if up else "1 (reference)"
+        up_text = (f"{up['median']:.3g}x ({up['min']:.3g}-{up['max']:.3g})" if up else
+                   f"1 (reference: {m['showers_per_s']:.3g} showers/s)" if "showers_per_s" in m else "1 (reference)")
         lines.append(f"| {m['contender']} | {m['energy_mev'] / 1e3:g} GeV | {m['batch']} | "
                      f"{t['median']:.4g} ({t['min']:.3g}-{t['max']:.3g}) | {up_text} |")
     for skip in result.get("skipped", []):

@@ -4,12 +4,16 @@ Each stage declares its parameters; a stage is done when its marker file holds t
 parameters (so changing a setting redoes that stage and every later one) and its outputs exist.
 Markers are written atomically after the stage returns, so Ctrl-C in the middle of a stage
 leaves it unfinished and the next run starts it again (stages resume internally where they can).
+A stage's partial state (``resumable`` paths: a training run folder, a ``.partial`` file) is
+kept only for a re-run with the same fingerprint: when the settings changed since the stage was
+started, it is removed first, so a stale checkpoint is never continued with new settings.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ class Stage:
     run: Callable[[], dict[str, Any] | None]
     params: dict[str, Any] = field(default_factory=dict)
     outputs: tuple[str, ...] = ()
+    resumable: tuple[str, ...] = ()
 
 
 def fingerprint(params: dict[str, Any], upstream: str) -> str:
@@ -54,6 +59,19 @@ class Pipeline:
 
     def _marker(self, stage: Stage) -> Path:
         return self.marker_dir / f"{stage.name}.json"
+
+    def _forget_stale_state(self, stage: Stage, key: str) -> None:
+        """Remove the stage's partial state unless it was started with the same fingerprint."""
+        started = self.marker_dir / f"{stage.name}.started"
+        if started.is_file() and started.read_text().strip() == key:
+            return
+        for rel in stage.resumable:
+            path = self.root / rel
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        write_text_atomic(started, key)
 
     def _is_done(self, stage: Stage, key: str) -> dict[str, Any] | None:
         marker = self._marker(stage)
@@ -82,6 +100,7 @@ class Pipeline:
             if record is not None:
                 results.append(StageResult(stage.name, True, 0.0, record.get("info", {})))
                 continue
+            self._forget_stale_state(stage, key)
             start = time.perf_counter()
             info = stage.run() or {}
             seconds = time.perf_counter() - start

@@ -24,6 +24,7 @@ training data held several particles.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -117,6 +118,20 @@ class ShowerModel(nn.Module):
         self.config, self.spec = config, spec
         self.preprocessor = ShowerPreprocessor(config.preprocessing, spec.layer_sizes, spec.n_kept)
         self.conditioner = ConditionEncoder(len(spec.particles))
+
+    # -- persistence (the registry's functions, as methods) -----------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``model.pt`` atomically: weights, config, data spec and preprocessing state."""
+        from caloforge.models.registry import save_model
+
+        save_model(self, path)
+
+    @staticmethod
+    def load(path: str | os.PathLike[str], device: str | torch.device = "cpu") -> ShowerModel:
+        """Any family's model from ``model.pt`` or a run folder (the file says which family)."""
+        from caloforge.models.registry import load_model
+
+        return load_model(path, device)
 
     # -- shapes and encodings --------------------------------------------------------------
     @property

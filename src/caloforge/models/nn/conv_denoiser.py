@@ -9,7 +9,8 @@ Dilated residual blocks (1, 2, 4, 8, ...) with FiLM conditioning on (condition, 
 cover the whole row of cells. A fixed channel holding each cell's signed distance from the row's
 centre breaks the translation symmetry: the beam enters at a fixed point, and a purely
 translation-equivariant net (whose receptive field barely reaches the row's ends) cannot tell
-where that point is, so its showers wander sideways (centre-of-gravity spread 4x the Monte Carlo's). Same call as ``MLPDenoiser``: ``net(x, noise_level, c)``.
+where that point is, so its showers wander sideways (centre-of-gravity spread 4x the Monte
+Carlo's). Same call as ``MLPDenoiser``: ``net(x, noise_level, c)``.
 """
 
 from __future__ import annotations
