@@ -112,6 +112,7 @@ class ShowerModel(nn.Module):
 
     name: ClassVar[str] = ""
     config_class: ClassVar[type] = object
+    exact_likelihood: ClassVar[bool] = False  # loss = -log p(x | c) per feature (flows)
 
     def __init__(self, config: Any, spec: DataSpec) -> None:
         super().__init__()

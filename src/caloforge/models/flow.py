@@ -74,6 +74,7 @@ class FlowBody(nn.Module):
 
 class FlowModel(ShowerModel):
     name = "flow"
+    exact_likelihood = True
     config_class = FlowConfig
 
     def __init__(self, config: FlowConfig, spec: DataSpec) -> None:

@@ -37,6 +37,7 @@ class TrainResult:
     reason: str
     best_val_loss: float
     minutes: float
+    exact_likelihood: bool = False  # best_val_loss is then -log p per feature (flows)
 
 
 def lr_factor(step: int, config: TrainConfig) -> float:
@@ -212,13 +213,16 @@ class Trainer:
         if self.step % cfg.val_every != 0:  # the final weights are always validated
             self._check_validation()
         self.save()
-        return TrainResult(self.step, reason, self.best, (time.monotonic() - start) / 60)
+        return TrainResult(self.step, reason, self.best, (time.monotonic() - start) / 60,
+                           self.model.exact_likelihood)
 
     def _write_stats(self, start: float) -> None:
         n = max(self.n_sums, 1)
         record: dict[str, Any] = {"step": self.step, **{k: v / n for k, v in self.sums.items()}}
         if self.step % self.config.val_every == 0:
             record["val_loss"] = self._last_val
+            if self.model.exact_likelihood:  # the loss is -log p per feature: report log p itself
+                record["val_log_likelihood"] = -self._last_val
         record["lr"] = self.schedulers[0].get_last_lr()[0]
         record["time"] = round(time.monotonic() - start, 3)
         self._log(record)
