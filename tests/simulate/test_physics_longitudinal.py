@@ -11,8 +11,10 @@ from caloforge.simulate.analysis import centre_of_gravity_x0, effective_critical
 from caloforge.units import GeV
 
 C_OFFSET = {"e-": -0.5, "photon": 0.5}
-# enough showers that the statistical error of the fitted t_max is ~0.1-0.15 X0
-N_SHOWERS = {10 * GeV: 60, 100 * GeV: 16}
+# enough showers that the statistical error of the fitted t_max is ~0.1-0.15 X0: photon showers
+# need more, since the depth of the first conversion (mean 9/7 X0) fluctuates from shower to
+# shower (with 60 showers the fitted 10 GeV photon C scattered from -0.1 to +0.5 between seeds)
+N_SHOWERS = {10 * GeV: 200, 100 * GeV: 16}
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +23,7 @@ def showers() -> dict[tuple[str, str, float], object]:
             for geo in ("pbwo4-block", "ams-ecal") for p in ("e-", "photon") for e in N_SHOWERS}
 
 
-# Known, open deviation (reported on issue 3, not tuned away): 10 GeV photon showers peak
-# 0.5-0.6 X0 shallower than ln(E/E_c) + 0.5 (PbWO4 6.85 vs 7.44, ams-ecal 7.09 vs 7.60 X0, seed 11),
-# i.e. only ~0.5 X0 behind the electrons instead of the formula's 1 X0. Electrons and 100 GeV photons pass.
-PHOTON_10_GEV = pytest.mark.xfail(reason="10 GeV photon t_max 0.5-0.6 X0 short of ln(E/Ec)+0.5 (open)",
-                                  strict=False)
-CASES = [pytest.param(g, p, e, marks=PHOTON_10_GEV if (p, e) == ("photon", 10 * GeV) else ())
-         for g in ("pbwo4-block", "ams-ecal") for p in ("e-", "photon") for e in (10 * GeV, 100 * GeV)]
+CASES = [(g, p, e) for g in ("pbwo4-block", "ams-ecal") for p in ("e-", "photon") for e in (10 * GeV, 100 * GeV)]
 
 
 @pytest.mark.parametrize(("geometry", "particle", "energy"), CASES)
