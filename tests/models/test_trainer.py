@@ -52,6 +52,23 @@ def test_resume_matches_uninterrupted_run(model: str, tiny_file: Path, tmp_path:
         assert validated and not any("val_log_likelihood" in x for x in validated)
 
 
+def test_resume_after_a_time_budget_matches_uninterrupted_run(tiny_file: Path, tmp_path: Path) -> None:
+    """A budget stop validates its last weights; the checkpoint must not carry that extra
+    validation into the early-stopping state, or the resumed run would choose other weights."""
+    # lr 0: the validation loss never improves, so every validation counts against patience
+    config = tiny_config_file(tmp_path, "diffusion", max_steps=40, val_every=10, patience=3, lr=0.0,
+                              warmup_steps=0)
+    straight, parts = tmp_path / "straight", tmp_path / "parts"
+    done = train_run([tiny_file], straight, config=config)
+    first = train_run([tiny_file], parts, config=config, max_minutes=1e-6)  # stops after one step
+    assert first.reason == "time_budget" and first.steps < 10
+    again = train_run([tiny_file], parts, resume=True, max_minutes=0.0)
+    assert (again.steps, again.reason) == (done.steps, done.reason)
+    a = torch.load(straight / "model.pt", weights_only=False)["state_dict"]
+    b = torch.load(parts / "model.pt", weights_only=False)["state_dict"]
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
 def test_run_directory_is_self_describing(tiny_file: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
     train_run([tiny_file], run, config=tiny_config_file(tmp_path, "diffusion"))

@@ -210,9 +210,9 @@ class Trainer:
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+        self.save()  # before the extra validation below, so that a resume continues the same run
         if self.step % cfg.val_every != 0:  # the final weights are always validated
             self._check_validation()
-        self.save()
         return TrainResult(self.step, reason, self.best, (time.monotonic() - start) / 60,
                            self.model.exact_likelihood)
 
