@@ -14,9 +14,6 @@ from caloforge.errors import InputError
 # numpy, h5py, torch, scikit-learn and matplotlib are imported inside ``evaluate``: importing
 # them here would make every ``caloforge`` call (``--help`` included) pay ~2 s for them.
 
-STAGES = ("features", "separation", "wasserstein", "classifier", "fpd/kpd", "diversity", "plots",
-          "report")
-
 
 def summary_table(metrics: dict) -> Table:
     """Headline numbers with their verdicts, for the terminal."""
@@ -65,6 +62,7 @@ def evaluate(
     from caloforge.progress import make_progress
     from caloforge.report.bench_section import bench_section
     from caloforge.validate.checks import resolve_geometry
+    from caloforge.validate.suite import EVALUATION_STAGES
     from caloforge.validate.suite import evaluate as run_evaluation
 
     sections = [bench_section(bench)] if bench is not None else []  # fail before the long part
@@ -75,7 +73,7 @@ def evaluate(
         raise InputError(f"{out_dir}: exists and is not a folder")
     start = time.perf_counter()
     with make_progress("stages") as progress:
-        task = progress.add_task("evaluate", total=len(STAGES), status="")
+        task = progress.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
         metrics = run_evaluation(
             ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
             files={"reference": str(reference), "generated": str(generated)},

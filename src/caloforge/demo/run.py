@@ -20,10 +20,21 @@ TRAIN, TEST, GENERATED = "data/train.h5", "data/test.h5", "generated.h5"
 
 
 def _simulate(config: DemoConfig, root: Path, name: str, n: int, seed: int) -> dict[str, Any]:
+    from caloforge.progress import make_progress
     from caloforge.simulate.runner import RunSpec, run
 
     spec = RunSpec(geometry=config.geometry, particle=config.particle, energy=config.energy, n=n, seed=seed)
-    run(spec, root / name, workers=config.workers, resume=True)
+    with make_progress("showers") as bar:
+        task = bar.add_task("Monte Carlo", total=n, status="")
+        started: list[int] = []
+
+        def advance(done: int, total: int) -> None:
+            if not started:  # showers kept from an interrupted run do not count towards showers/s
+                started.append(done)
+                bar.reset(task, total=total, completed=done)
+            bar.update(task, completed=done)
+
+        run(spec, root / name, workers=config.workers, resume=True, on_chunk=advance)
     return {"showers": n}
 
 
@@ -59,8 +70,9 @@ def _evaluate(config: DemoConfig, root: Path) -> dict[str, Any]:
     from caloforge.demo.extras import event_display_html, geometry_html
     from caloforge.geometry import get_geometry
     from caloforge.io import read_showers
+    from caloforge.progress import make_progress
     from caloforge.report.bench_section import bench_section
-    from caloforge.validate.suite import evaluate
+    from caloforge.validate.suite import EVALUATION_STAGES, evaluate
 
     geometry = get_geometry(config.geometry)
     n = config.max_eval_showers
@@ -70,20 +82,26 @@ def _evaluate(config: DemoConfig, root: Path) -> dict[str, Any]:
         ("Event display", event_display_html(reference, generated, geometry, seed=config.seed)),
         ("Detector geometry", geometry_html(geometry)),
     ]
-    metrics = evaluate(reference, generated, geometry, root / "report", seed=config.seed,
-                       quick=config.classifier_quick, files={"reference": TEST, "generated": GENERATED},
-                       extra_sections=sections)
+    with make_progress("stages") as bar:
+        task = bar.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
+        metrics = evaluate(reference, generated, geometry, root / "report", seed=config.seed,
+                           quick=config.classifier_quick, files={"reference": TEST, "generated": GENERATED},
+                           extra_sections=sections, step=lambda name: bar.update(task, advance=1, status=name))
     return {k: metrics.get(k) for k in ("auc_low", "auc_high", "fpd", "kpd")}
 
 
 def _bench(config: DemoConfig, root: Path) -> dict[str, Any]:
     from caloforge.bench.run import BenchConfig, best_speedups, run_bench
+    from caloforge.progress import make_progress
 
     bench = BenchConfig(geometry=config.geometry, particle=config.particle, energies=config.bench_energies,
                         batch_sizes=config.bench_batches, rounds=config.bench_rounds, seed=config.seed,
                         onnx=config.bench_onnx, max_call_s=config.bench_max_call_s,
                         models={config.model: str(root / "runs" / config.model)})
-    return {"speedups": best_speedups(run_bench(bench, root / "bench"))}
+    with make_progress("timings") as bar:
+        task = bar.add_task("bench", total=None, status="")
+        result = run_bench(bench, root / "bench", on_step=lambda name: bar.update(task, advance=1, status=name))
+    return {"speedups": best_speedups(result)}
 
 
 def build_pipeline(config: DemoConfig, root: Path) -> Pipeline:

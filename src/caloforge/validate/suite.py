@@ -100,6 +100,11 @@ def conditions(ref: Showers, gen: Showers, geometry: Geometry, seed: int, quick:
             "mplhep": mplhep.__version__}
 
 
+# the names passed to ``evaluate``'s ``step`` callback, in order (progress bars count them)
+EVALUATION_STAGES = ("features", "separation", "wasserstein", "classifier", "fpd/kpd", "diversity", "plots",
+                     "report")
+
+
 def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.PathLike[str],
              seed: int = 0, quick: bool = False, threshold: float | None = None,
              files: dict[str, str] | None = None,
