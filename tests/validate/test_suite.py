@@ -80,10 +80,12 @@ def test_geometry_mismatch_is_an_error(ams, ds1, ams_pair, ds1_pair):
     other = Showers(ams_pair[1].energies, ams_pair[1].showers, {"geometry": "pbwo4-block"})
     with pytest.raises(GeometryError, match="mismatch"):
         resolve_geometry(ams_pair[0], other)
-    bare = Showers(ams_pair[0].energies, ams_pair[0].showers)
-    with pytest.raises(InputError, match="--geometry"):
-        resolve_geometry(bare, bare)
+    bare = Showers(ams_pair[0].energies, ams_pair[0].showers)  # no geometry recorded
+    assert resolve_geometry(bare, bare).name == "ams-ecal"  # the only geometry with 1296 voxels
     assert resolve_geometry(bare, bare, "ams-ecal").name == "ams-ecal"
+    odd = Showers(ams_pair[0].energies, ams_pair[0].showers[:, :1000])
+    with pytest.raises(InputError, match="--geometry"):
+        resolve_geometry(odd, odd)
     with pytest.raises(GeometryError, match="voxels"):
         evaluate(ams_pair[0], ams_pair[1], ds1, "unused-folder")
 
@@ -95,6 +97,9 @@ def test_energy_range_mismatch_is_an_error(ams):
     outside = make_showers(ams, 100, seed=6, e_range=(5e4, 1e5))
     with pytest.raises(InputError, match="energy ranges differ"):
         check_energies(ref, outside)
+    narrow = make_showers(ams, 100, seed=7, e_range=(7e3, 8e3))  # inside, but covers little of ref
+    with pytest.raises(InputError, match="90 % of the reference"):
+        check_energies(ref, narrow)
     with pytest.raises(InputError, match="at least"):
         check_energies(ref, ref.subset(slice(0, 10)))
 
