@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 from rich.progress import (
     BarColumn,
@@ -11,6 +12,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -55,3 +57,17 @@ def make_progress(unit: str = "it", disable: bool | None = None) -> Progress:
         disable=(not progress_enabled()) if disable is None else disable,
         transient=False,
     )
+
+
+def resumed_counter(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
+    """An ``on_chunk(done, total)`` callback for work that may resume: the first call (with what
+    an interrupted run already finished) resets the task there, so the rate counts new work only."""
+    started: list[int] = []
+
+    def advance(done: int, total: int) -> None:
+        if not started:
+            started.append(done)
+            bar.reset(task, total=total, completed=done)
+        bar.update(task, completed=done, status=f"{done}/{total}")
+
+    return advance

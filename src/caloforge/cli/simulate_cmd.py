@@ -14,7 +14,7 @@ import typer
 from caloforge.cli.common import SEED_OPTION, handle_errors, out
 from caloforge.errors import InputError
 from caloforge.geometry import DEFAULT_GEOMETRY
-from caloforge.progress import make_progress
+from caloforge.progress import make_progress, resumed_counter
 from caloforge.simulate.api import Cuts
 from caloforge.simulate.runner import RunSpec, run
 from caloforge.units import parse_energy
@@ -65,13 +65,6 @@ def simulate(
         Path(str(out_path) + ".partial").unlink(missing_ok=True)
     with make_progress("showers") as bar:
         task = bar.add_task("simulating", total=n, status="")
-        started: list[int] = []
-
-        def advance(done: int, total: int) -> None:
-            if not started:  # showers already in a resumed file do not count towards showers/s
-                started.append(done)
-                bar.reset(task, total=total, completed=done)
-            bar.update(task, completed=done, status=f"{done}/{total}")
-
-        new = run(spec, out_path, workers=workers, resume=resume, chunk_size=chunk_size, on_chunk=advance)
+        new = run(spec, out_path, workers=workers, resume=resume, chunk_size=chunk_size,
+                  on_chunk=resumed_counter(bar, task))
     out.print(f"wrote {out_path}: {n} showers ({new} simulated now) of {spec.particle} in {geometry}")

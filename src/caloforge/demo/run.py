@@ -20,21 +20,13 @@ TRAIN, TEST, GENERATED = "data/train.h5", "data/test.h5", "generated.h5"
 
 
 def _simulate(config: DemoConfig, root: Path, name: str, n: int, seed: int) -> dict[str, Any]:
-    from caloforge.progress import make_progress
+    from caloforge.progress import make_progress, resumed_counter
     from caloforge.simulate.runner import RunSpec, run
 
     spec = RunSpec(geometry=config.geometry, particle=config.particle, energy=config.energy, n=n, seed=seed)
     with make_progress("showers") as bar:
         task = bar.add_task("Monte Carlo", total=n, status="")
-        started: list[int] = []
-
-        def advance(done: int, total: int) -> None:
-            if not started:  # showers kept from an interrupted run do not count towards showers/s
-                started.append(done)
-                bar.reset(task, total=total, completed=done)
-            bar.update(task, completed=done)
-
-        run(spec, root / name, workers=config.workers, resume=True, on_chunk=advance)
+        run(spec, root / name, workers=config.workers, resume=True, on_chunk=resumed_counter(bar, task))
     return {"showers": n}
 
 
