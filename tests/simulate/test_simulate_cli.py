@@ -130,6 +130,23 @@ def test_ctrl_c_with_workers_keeps_finished_chunks(tmp_path: Path) -> None:
     _same(tmp_path / "w.h5", tmp_path / "ref.h5")
 
 
+def test_resume_redoes_a_chunk_cut_off_half_way(tmp_path: Path) -> None:
+    import h5py
+
+    def ctrl_c_after_first_chunk(done: int, total: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(SPEC, tmp_path / "w.h5", chunk_size=3, on_chunk=ctrl_c_after_first_chunk)
+    with h5py.File(tmp_path / "w.h5.partial", "a") as f:  # grown for the next chunk, never written
+        f["incident_energies"].resize((5, 1))
+        f["showers"].resize((5, f["showers"].shape[1]))
+    run(SPEC, tmp_path / "w.h5", resume=True, chunk_size=3)
+    run(SPEC, tmp_path / "ref.h5")
+    _same(tmp_path / "w.h5", tmp_path / "ref.h5")
+
+
 def test_matching_binning_xml_stands_for_its_detector(tmp_path: Path) -> None:
     from caloforge.geometry import get_geometry, write_binning_xml
 

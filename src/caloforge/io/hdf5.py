@@ -189,6 +189,19 @@ def write_showers(path: str | os.PathLike[str], showers: Showers, compression: s
 COMPLETE_ATTR = "caloforge_n_complete"
 
 
+def _complete_rows(attrs: dict[str, Any], n_rows: int) -> int:
+    """Rows of a ``.partial`` file whose data were flushed (older files: all of them)."""
+    return min(int(attrs.get(COMPLETE_ATTR, n_rows)), n_rows)
+
+
+def partial_energies(path: str | os.PathLike[str]) -> tuple[np.ndarray, dict[str, Any]]:
+    """Incident energies of the complete showers of a ``.partial`` file, and its attributes: what
+    a resume will keep (a chunk cut off half-way is dropped, see ``ShowerWriter``)."""
+    with ShowerFile(path, validate=False) as f:
+        energies, attrs = f.incident_energies(), f.attrs
+    return energies[:_complete_rows(attrs, len(energies))], attrs
+
+
 class ShowerWriter:
     """Append showers chunk by chunk to ``PATH.partial``; ``finish`` renames it to ``PATH``.
 
@@ -215,10 +228,9 @@ class ShowerWriter:
                     raise ShowerFileError(
                         f"{self.partial}: cannot resume, it was written with {key}={stored[key]!r}"
                     )
-            complete = int(stored.get(COMPLETE_ATTR, self._file[SHOWER_KEY].shape[0]))
+            complete = _complete_rows(stored, self._file[SHOWER_KEY].shape[0])
             for key in (ENERGY_KEY, SHOWER_KEY):
-                dataset = self._file[key]
-                dataset.resize((min(complete, dataset.shape[0]), dataset.shape[1]))
+                self._file[key].resize((complete, self._file[key].shape[1]))
         else:
             self._file = h5py.File(self.partial, "w")
             _create_datasets(self._file, n_voxels, compression)

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from caloforge.errors import InputError
-from caloforge.io import ShowerFile, Showers, ShowerWriter
-from caloforge.io.hdf5 import COMPLETE_ATTR
+from caloforge.io import Showers, ShowerWriter
+from caloforge.io.hdf5 import partial_energies
 from caloforge.simulate.api import Cuts, particle_name, resolve_geometry, simulate
 from caloforge.units import draw_energies
 
@@ -81,9 +81,7 @@ def _encoded(value: Any) -> str:
 
 def _check_partial(partial: Path, spec: RunSpec, energies: np.ndarray) -> None:
     """Refuse to resume a file written with other settings (it would mix two samples)."""
-    with ShowerFile(partial, validate=False) as f:
-        stored, attrs = f.incident_energies(), f.attrs
-    stored = stored[:int(attrs.get(COMPLETE_ATTR, len(stored)))]  # a chunk cut off half-way is redone
+    stored, attrs = partial_energies(partial)
     for key, value in spec.attrs().items():
         if key in attrs and str(attrs[key]) != _encoded(value):
             raise InputError(f"{partial}: cannot resume, it was written with {key}={attrs[key]!r}")
