@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from caloforge.cli.app import app
 
-ARTEFACTS = ("data/train.h5", "data/test.h5", "runs/diffusion/model.pt", "runs/diffusion/config.yaml",
+ARTEFACTS = ("data/train.h5", "data/test.h5", "runs/flow/model.pt", "runs/flow/config.yaml",
              "generated.h5", "bench/bench.json", "bench/bench.md", "report/metrics.json", "report/report.html")
 
 

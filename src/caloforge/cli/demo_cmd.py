@@ -23,7 +23,7 @@ def _fmt(value: object, digits: int = 3) -> str:
 @handle_errors
 def demo(
     geometry: str = typer.Option("ams-ecal", "--geometry", "-g", help="Geometry to simulate and learn."),
-    model: str = typer.Option("diffusion", "--model", "-m", help="Model family to train."),
+    model: str = typer.Option("flow", "--model", "-m", help="Model family to train (default: the flow)."),
     quick: bool = typer.Option(False, "--quick", help="Shrink every stage to seconds (smoke test)."),
     out_dir: Path = typer.Option(Path("demo"), "--out", "-o", help="Output folder."),
     workers: int = typer.Option(None, "--workers", help="Monte Carlo processes (default 2)."),

@@ -14,7 +14,7 @@ def train(
     data: list[Path] = typer.Option(..., "--data", help="Training shower file(s) (CaloChallenge HDF5); "
                                     "repeat for several particles of one geometry."),
     out_dir: Path = typer.Option(..., "--out", help="Run directory (config.yaml, stats.jsonl, checkpoint, model)."),
-    model: str = typer.Option(None, "--model", help="Model family: diffusion (default), flow, vae, cgan."),
+    model: str = typer.Option(None, "--model", help="Model family: flow (default), diffusion, vae, cgan."),
     config: Path = typer.Option(None, "--config", help="YAML run config (model, model_args, training)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the run in --out exactly where it stopped."),
     max_steps: int = typer.Option(None, "--max-steps", help="Train for this many optimiser steps in total."),

@@ -34,8 +34,11 @@ KINDS = ("maf", "nsf")
 class FlowConfig:
     """kind: "maf" (affine) or "nsf" (splines). *_transforms / *_hidden: size of each stage.
     shower_passes: 2 = coupling (fast sampling); 0 = fully autoregressive (slow sampling).
-    Preprocessing defaults to ``min_std=1`` (see PreprocessConfig): without it the validation
-    likelihood diverges on rarely hit voxels."""
+    Preprocessing defaults to ``marginal="quantile"``: every feature is Gaussianised through its
+    empirical CDF, so that the empty-voxel band and the hit bump touch instead of lying ~6 logit
+    units apart (an affine flow fills that gap and loses hits in the tails; on ams-ecal this
+    took the low-level classifier AUC from 0.95 to 0.66). With ``marginal="standard"`` keep
+    ``min_std=1``: without it the validation likelihood diverges on rarely hit voxels."""
 
     kind: str = "maf"
     energy_transforms: int = 4
@@ -43,7 +46,8 @@ class FlowConfig:
     shower_transforms: int = 6
     shower_hidden: tuple[int, ...] = (256, 256)
     shower_passes: int = 2
-    preprocessing: PreprocessConfig = field(default_factory=lambda: PreprocessConfig(min_std=1.0))
+    preprocessing: PreprocessConfig = field(
+        default_factory=lambda: PreprocessConfig(min_std=1.0, marginal="quantile"))
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -1,6 +1,6 @@
 """Invertible, fitted preprocessing of showers, stored with every model."""
 
 from caloforge.preprocessing.shower import PreprocessConfig, ShowerPreprocessor, kept_voxels
-from caloforge.preprocessing.transforms import Log, LogEnergy, Logit, Standardize
+from caloforge.preprocessing.transforms import Log, LogEnergy, Logit, QuantileGauss, Standardize
 
-__all__ = ["Log", "LogEnergy", "Logit", "PreprocessConfig", "ShowerPreprocessor", "Standardize", "kept_voxels"]
+__all__ = ["Log", "LogEnergy", "Logit", "PreprocessConfig", "QuantileGauss", "ShowerPreprocessor", "Standardize", "kept_voxels"]

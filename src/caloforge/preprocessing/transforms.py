@@ -81,3 +81,74 @@ class LogEnergy(nn.Module):
 
     def forward(self, energies: Tensor) -> Tensor:
         return 2.0 * (torch.log(energies) - self.log_min) / (self.log_max - self.log_min) - 1.0
+
+
+class QuantileGauss(nn.Module):
+    """Per-feature map to a standard normal through the empirical CDF (Gaussianisation).
+
+    Why: a voxel is "empty" in most showers and "hit" in the rest, so in logit space its
+    distribution is two separated bumps; smooth generators (flows, diffusion) put mass into the
+    gap, which after the threshold shifts the hit multiplicity and the lateral tails. Mapping
+    every feature through its own CDF closes the gap (the empty band maps to z < z0, hits to
+    z > z0, with no room between) and makes each marginal N(0, 1), so the network only has to
+    learn the dependence between features (a Gaussian-copula view, as sklearn's
+    ``QuantileTransformer(output_distribution="normal")``).
+
+    The CDF is piecewise linear between ``n_knots`` quantiles of the training set, stored in a
+    buffer. The inverse is written with ``erf`` and a gather so that it exports to ONNX.
+    Values tied on one quantile (e.g. a layer whose energy sits in one voxel, fraction exactly 1)
+    are spread uniformly over their probability range when a generator is given.
+    """
+
+    def __init__(self, n_features: int, n_knots: int = 512) -> None:
+        super().__init__()
+        self.n_knots = int(n_knots)
+        self.register_buffer("knots", torch.linspace(-1.0, 1.0, self.n_knots).repeat(n_features, 1))
+        # probabilities are squeezed linearly into [tail, 1 - tail], tail = 1 / (2 N_train): the
+        # training extremes map to the plotting positions of ranks 1/2 and N - 1/2, not to
+        # +-infinity, and the map stays exactly invertible up to them
+        self.register_buffer("tail", torch.tensor(1e-4))
+
+    def fit(self, x: Tensor) -> None:
+        q = torch.linspace(0.0, 1.0, self.n_knots, dtype=torch.float64)
+        # torch.quantile refuses inputs over 2**24 elements: work on column blocks
+        step = max(1, (1 << 24) // max(len(x), 1))
+        if len(x) > 1 << 24:
+            x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(0))[: 1 << 24]]
+            step = 1
+        knots = torch.cat([torch.quantile(x[:, i:i + step].double(), q, dim=0).T
+                           for i in range(0, x.shape[1], step)])  # (F, K)
+        self.knots.copy_(torch.cummax(knots, dim=1).values.float())
+        self.tail.fill_(0.5 / max(len(x), 1))
+
+    def forward(self, x: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        knots = self.knots
+        cols = x.T.contiguous().to(knots.dtype)  # (F, N)
+        lo = torch.searchsorted(knots, cols, right=False)
+        hi = torch.searchsorted(knots, cols, right=True)
+        k = self.n_knots
+        left = knots.gather(1, (lo - 1).clamp(0, k - 1))
+        right = knots.gather(1, lo.clamp(0, k - 1))
+        inside = (right - left).clamp_min(1e-12)
+        t = (lo - 1).to(cols.dtype) + ((cols - left) / inside).clamp(0.0, 1.0)
+        tied = hi > lo  # cols equals one or more knots exactly: a probability range [lo, hi - 1]
+        if generator is not None:
+            u = torch.rand(cols.shape, generator=generator).to(cols.device)
+        else:
+            u = torch.full_like(cols, 0.5)
+        t = torch.where(tied, lo.to(cols.dtype) + u * (hi - 1 - lo).to(cols.dtype), t)
+        tail = float(self.tail)
+        q = tail + (1.0 - 2.0 * tail) * (t / (k - 1)).clamp(0.0, 1.0)
+        return (torch.special.ndtri(q.double()).float()).T.contiguous()
+
+    def inverse(self, z: Tensor) -> Tensor:
+        k = self.n_knots
+        q = 0.5 * (1.0 + torch.erf(z / 2.0 ** 0.5))
+        t = ((q - self.tail) / (1.0 - 2.0 * self.tail)).clamp(0.0, 1.0) * (k - 1)
+        j = torch.floor(t).clamp(0, k - 2)
+        frac = (t - j).clamp(0.0, 1.0)
+        base = torch.arange(z.shape[1], device=z.device).reshape(1, -1) * k + j.long()
+        flat = self.knots.reshape(-1)
+        left = flat.index_select(0, base.reshape(-1)).reshape(z.shape)
+        right = flat.index_select(0, (base + 1).reshape(-1)).reshape(z.shape)
+        return left + frac * (right - left)

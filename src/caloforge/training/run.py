@@ -21,6 +21,7 @@ from caloforge.config import to_dict
 from caloforge.errors import InputError
 from caloforge.models import DataSpec, ShowerModel, build_model, save_model
 from caloforge.preprocessing import kept_voxels
+from caloforge.training.batches import ShowerBatches
 from caloforge.training.checkpoint import seed_everything
 from caloforge.training.config import RunConfig, TrainConfig, load_run_config, run_config_from_dict, tuned_config
 from caloforge.training.data import TrainingData, load_training_data
@@ -38,7 +39,7 @@ def _split(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarr
 @torch.no_grad()
 def _encode(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, particle: np.ndarray | None,
             seed: int, chunk: int = 4096) -> tuple[torch.Tensor, torch.Tensor]:
-    """Features (dequantised once, with a seeded generator) and conditions of a data set."""
+    """Features (dequantised once, with a seeded generator) and conditions: the validation set."""
     xs, cs, generator = [], [], torch.Generator().manual_seed(seed)
     for start in range(0, len(energies), chunk):
         e = torch.from_numpy(energies[start:start + chunk]).float()
@@ -63,7 +64,7 @@ def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, tra
     tr, va = _split(len(energies), train.val_fraction, train.seed)
     model.fit_preprocessing(energies[tr], showers[tr], kept_voxels(showers))
     pick = (lambda idx: None) if particle is None else (lambda idx: np.asarray(particle)[idx])
-    trainer = Trainer(model, train, _encode(model, energies[tr], showers[tr], pick(tr), train.seed),
+    trainer = Trainer(model, train, ShowerBatches(model, energies[tr], showers[tr], pick(tr), train.seed),
                       _encode(model, energies[va], showers[va], pick(va), train.seed + 1), run_dir, on_step)
     if resume and run_dir is not None:
         trainer.resume(run_dir / "checkpoint.pt")

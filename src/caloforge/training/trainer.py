@@ -26,6 +26,7 @@ from caloforge.models.base import ShowerModel
 from caloforge.progress import make_progress
 from caloforge.training.checkpoint import load_checkpoint, rng_state, save_checkpoint, seed_everything, set_rng_state
 from caloforge.training.config import TrainConfig
+from caloforge.training.batches import FixedBatches, ShowerBatches
 from caloforge.training.ema import EMA
 
 
@@ -59,12 +60,12 @@ def resolve_device(name: str) -> torch.device:
 class Trainer:
     """Trains ``model`` on preprocessed tensors (x, c); ``run_dir`` gets checkpoint.pt and stats.jsonl."""
 
-    def __init__(self, model: ShowerModel, config: TrainConfig, train: tuple[Tensor, Tensor],
+    def __init__(self, model: ShowerModel, config: TrainConfig, train: tuple[Tensor, Tensor] | ShowerBatches,
                  val: tuple[Tensor, Tensor], run_dir: Path | None = None,
                  on_step: Callable[[int], None] | None = None) -> None:
         self.device = resolve_device(config.device)
         self.model, self.config, self.run_dir, self.on_step = model.to(self.device), config, run_dir, on_step
-        self.x, self.c = (t.to(self.device) for t in train)
+        self.train_data = train if isinstance(train, ShowerBatches) else FixedBatches(*train, self.device)
         self.x_val, self.c_val = (t.to(self.device) for t in val)
         seed_everything(config.seed)
         self.optimizers = model.configure_optimizers(config)
@@ -80,7 +81,7 @@ class Trainer:
     # -- data order and validation ----------------------------------------------------------
     def batch_index(self, step: int) -> Tensor:
         """Showers of ``step``: a seeded permutation per epoch, so it depends on the step only."""
-        n = self.x.shape[0]
+        n = len(self.train_data)
         size = min(self.config.batch_size, n)
         per_epoch = n // size
         epoch, pos = divmod(step, per_epoch)
@@ -161,7 +162,8 @@ class Trainer:
     def _train_one(self) -> None:
         self.model.train()
         index = self.batch_index(self.step)
-        losses = self.model.train_step(self.x[index], self.c[index], self.step, self.optimizers,
+        x, c = self.train_data.batch(index, self.step)
+        losses = self.model.train_step(x, c, self.step, self.optimizers,
                                        self.config.grad_clip)
         for sched in self.schedulers:
             sched.step()

@@ -1,0 +1,55 @@
+"""Where the trainer's batches come from.
+
+Empty voxels are dequantised (replaced by small uniform noise, see ``PreprocessConfig``).
+Drawing that noise once for the whole training set lets a large model memorise it: a
+two-stage flow on 10^4 ams-ecal showers reached a training NLL of 1.12 nats per feature while
+the held-out NLL rose from 1.44 to 3.0 within 3000 steps. ``ShowerBatches`` therefore keeps the
+showers in MeV and encodes every batch with fresh noise, seeded by (seed, step) so that a run
+and its resumption see the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from caloforge.models.base import ShowerModel
+
+
+class FixedBatches:
+    """Pre-encoded features and conditions (validation data, or a caller's own tensors)."""
+
+    def __init__(self, x: Tensor, c: Tensor, device: torch.device) -> None:
+        self.x, self.c = x.to(device), c.to(device)
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    def batch(self, index: Tensor, step: int) -> tuple[Tensor, Tensor]:
+        return self.x[index], self.c[index]
+
+
+class ShowerBatches:
+    """Training showers (MeV) encoded batch by batch, with dequantisation noise redrawn per step."""
+
+    def __init__(self, model: ShowerModel, energies: np.ndarray, showers: np.ndarray,
+                 particle: np.ndarray | None, seed: int) -> None:
+        self.model, self.seed = model, int(seed)
+        self.energies = torch.from_numpy(np.asarray(energies, np.float32))
+        self.showers = torch.from_numpy(np.asarray(showers, np.float32))
+        self.particles: Tensor | None = None
+        if particle is not None and len(model.spec.particles) > 1:
+            self.particles = torch.nn.functional.one_hot(torch.from_numpy(np.asarray(particle)).long(),
+                                                         len(model.spec.particles)).float()
+
+    def __len__(self) -> int:
+        return len(self.energies)
+
+    @torch.no_grad()
+    def batch(self, index: Tensor, step: int) -> tuple[Tensor, Tensor]:
+        device = next(iter(self.model.buffers())).device
+        index = index.cpu()
+        generator = torch.Generator().manual_seed(self.seed * 1_000_003 + 7_919 * step + 1)
+        p = None if self.particles is None else self.particles[index].to(device)
+        return self.model.encode(self.energies[index].to(device), self.showers[index].to(device), p, generator)
