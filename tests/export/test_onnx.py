@@ -95,3 +95,36 @@ def test_generate_needs_model_or_onnx(like_file: Path, run_dirs: dict[str, Path]
                                  "--out", str(tmp_path / "g.h5")])
     assert result.exit_code == 2 and "does not exist" in result.output
     assert not (tmp_path / "g.h5").exists()
+
+
+def test_int8_keeps_small_and_selection_matmuls_in_fp32(tmp_path: Path) -> None:
+    """Only large learned weights are quantised: a 0/1 layer-sum matrix and a small layer stay
+    FP32, so sums over a layer come out as exact as in FP32 while the big layer is INT8."""
+    import onnx
+    import onnxruntime as ort
+
+    from caloforge.export.onnx import export_onnx, quantize_int8
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            torch.manual_seed(0)
+            self.big, self.small = torch.nn.Linear(256, 256), torch.nn.Linear(8, 8)
+            self.register_buffer("member", torch.repeat_interleave(torch.eye(8), 32, dim=0))  # (256, 8) 0/1
+            self.register_buffer("spread", torch.repeat_interleave(torch.eye(128), 2, dim=1))  # (128, 256) 0/1
+
+        def forward(self, noise: torch.Tensor, energy: torch.Tensor) -> torch.Tensor:
+            hidden = torch.relu(self.big(noise))
+            layer = self.small(hidden @ self.member)
+            return torch.cat([energy.reshape(-1, 1) * torch.sigmoid(layer), noise[:, :128] @ self.spread], dim=1)
+
+    fp32, int8 = tmp_path / "net.onnx", tmp_path / "net8.onnx"
+    export_onnx(Net(), (256,), fp32)
+    quantize_int8(fp32, int8)
+    ops = [node.op_type for node in onnx.load(str(int8)).graph.node]
+    assert ops.count("MatMulInteger") == 1  # the 256 x 256 layer only
+    noise = np.random.default_rng(0).standard_normal((64, 256)).astype(np.float32)
+    energy = np.full((64, 1), 1e4, np.float32)
+    out = [ort.InferenceSession(str(p)).run(None, {"noise": noise, "incident_energy": energy})[0] for p in (fp32, int8)]
+    np.testing.assert_allclose(out[1][:, 8:], out[0][:, 8:], rtol=1e-6, atol=1e-6)  # the 0/1 spread: exact
+    assert np.abs(out[1][:, :8] - out[0][:, :8]).max() > 0  # the big layer was quantised

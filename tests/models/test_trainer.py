@@ -107,8 +107,8 @@ def test_lr_schedule() -> None:
 def test_dequantisation_noise_is_redrawn_each_step_and_reproducible(tiny_showers) -> None:  # noqa: ANN001
     """Fresh noise in empty voxels at every step (so a model cannot memorise it), the same noise
     for the same (seed, step) (so resume is exact), and showers that decode unchanged."""
-    from caloforge.models import DataSpec, build_model, make_config
     from caloforge.geometry import get_geometry
+    from caloforge.models import DataSpec, build_model, make_config
     from caloforge.training.batches import ShowerBatches
 
     spec = DataSpec.from_data(get_geometry("ams-ecal"), tiny_showers.energies, tiny_showers.showers, ())
@@ -130,3 +130,18 @@ def test_dequantisation_noise_is_redrawn_each_step_and_reproducible(tiny_showers
     truth = torch.from_numpy(tiny_showers.showers[:32])
     for x in (x0, x1):  # the noise carries no information: both decode to the same showers
         torch.testing.assert_close(model.preprocessor.inverse(e, x), truth, rtol=1e-3, atol=1e-5 * float(e.max()))
+
+
+@pytest.mark.parametrize("keep", ["best", "last"])
+def test_keep_chooses_best_or_last_ema_weights(keep: str, tiny_file: Path, tmp_path: Path) -> None:
+    run = tmp_path / keep
+    config = tiny_config_file(tmp_path, "flow", max_steps=40, val_every=10, patience=0, keep=keep)
+    train_run([tiny_file], run, config=config)
+    checkpoint = load_checkpoint(run / "checkpoint.pt")
+    expected = checkpoint["ema"] if keep == "last" else checkpoint["early_stopping"]["best_state"]
+    saved = torch.load(run / "model.pt", weights_only=False)["state_dict"]
+    assert all(torch.equal(saved[k], expected[k]) for k in expected)
+    best_step = min((json.loads(x) for x in (run / "stats.jsonl").read_text().splitlines() if "val_loss" in x),
+                    key=lambda x: x["val_loss"])["step"]
+    if keep == "best" and best_step != 40:
+        assert not all(torch.equal(saved[k], checkpoint["ema"][k]) for k in expected)

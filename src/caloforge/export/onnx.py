@@ -81,10 +81,39 @@ def _add_metadata(path: Path, metadata: dict[str, Any]) -> None:
     onnx.save(model, str(path))
 
 
+MIN_INT8_WEIGHTS = 16384  # MatMuls with smaller weight matrices stay FP32
+
+
+def fp32_matmuls(model: Any, min_weights: int = MIN_INT8_WEIGHTS) -> list[str]:
+    """Names of MatMul/Gemm nodes to keep in FP32 under dynamic INT8 quantisation.
+
+    * constant weights with fewer than ``min_weights`` entries: the per-call quantisation of the
+      activations costs more than a small matrix saves, and small layers are where precision
+      matters (the flow's energy stage: ~200 MatMuls of 64 x 19);
+    * 0/1 selection matrices (the preprocessing's voxel-to-layer sums): quantising their
+      activations to 8 bits destroys the layer energies (ams-ecal flow: FPD 9 -> 293, separation
+      power of E_layer_0 0.79) while the network weights tolerate it.
+    """
+    from onnx import numpy_helper
+
+    weights = {init.name: init for init in model.graph.initializer}
+    keep = []
+    for node in model.graph.node:
+        if node.op_type not in ("MatMul", "Gemm") or len(node.input) < 2 or node.input[1] not in weights:
+            continue
+        init = weights[node.input[1]]
+        if int(np.prod(init.dims)) < min_weights or np.isin(numpy_helper.to_array(init), (0.0, 1.0)).all():
+            keep.append(node.name)
+    return keep
+
+
 def quantize_int8(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
-    """ONNX Runtime dynamic post-training quantization: INT8 weights, activations quantised per call."""
+    """ONNX Runtime dynamic post-training quantization: INT8 weights, activations quantised per call.
+
+    Small and 0/1 MatMuls stay FP32 (see ``fp32_matmuls``)."""
     import tempfile
 
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -94,7 +123,9 @@ def quantize_int8(source: str | os.PathLike[str], target: str | os.PathLike[str]
         # quantizer on unrolled graphs such as the flows'
         prepared = Path(scratch) / "prepared.onnx"
         quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
-        quantize_dynamic(str(prepared), str(tmp), weight_type=QuantType.QInt8)
+        # the quantizer splits a Gemm into "<name>_MatMul" + Add before quantising it
+        exclude = [name + suffix for name in fp32_matmuls(onnx.load(str(prepared))) for suffix in ("", "_MatMul")]
+        quantize_dynamic(str(prepared), str(tmp), weight_type=QuantType.QInt8, nodes_to_exclude=exclude)
         _add_metadata(tmp, {"precision": "int8"})
 
 

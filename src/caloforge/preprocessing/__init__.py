@@ -3,4 +3,5 @@
 from caloforge.preprocessing.shower import PreprocessConfig, ShowerPreprocessor, kept_voxels
 from caloforge.preprocessing.transforms import Log, LogEnergy, Logit, QuantileGauss, Standardize
 
-__all__ = ["Log", "LogEnergy", "Logit", "PreprocessConfig", "QuantileGauss", "ShowerPreprocessor", "Standardize", "kept_voxels"]
+__all__ = ["Log", "LogEnergy", "Logit", "PreprocessConfig", "QuantileGauss", "ShowerPreprocessor", "Standardize",
+           "kept_voxels"]

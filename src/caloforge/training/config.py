@@ -20,6 +20,8 @@ class TrainConfig:
     max_steps: length of the run and of the cosine learning-rate decay. max_minutes: wall-clock
     budget of one invocation (0: none); training stops cleanly and writes a usable model.
     patience: validations without improvement before early stopping (0: never stop early).
+    keep: which EMA weights the model ends with: "best" (lowest validation loss) or "last" (for
+    losses that do not track sample quality, e.g. a flow's NLL dominated by dequantisation noise).
     device: "auto" (CUDA when available, else CPU), "cpu", "cuda", "cuda:1", ...
     """
 
@@ -36,12 +38,15 @@ class TrainConfig:
     val_fraction: float = 0.1
     val_every: int = 500
     patience: int = 10
+    keep: str = "best"
     checkpoint_every: int = 1000
     log_every: int = 100
     seed: int = 0
     device: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.keep not in ("best", "last"):
+            raise InputError(f"training.keep must be 'best' or 'last', got {self.keep!r}")
         if self.batch_size < 1 or self.max_steps < 1:
             raise InputError("training.batch_size and training.max_steps must be positive")
         if not 0 < self.val_fraction < 0.9:

@@ -24,9 +24,9 @@ from torch import Tensor
 
 from caloforge.models.base import ShowerModel
 from caloforge.progress import make_progress
+from caloforge.training.batches import FixedBatches, ShowerBatches
 from caloforge.training.checkpoint import load_checkpoint, rng_state, save_checkpoint, seed_everything, set_rng_state
 from caloforge.training.config import TrainConfig
-from caloforge.training.batches import FixedBatches, ShowerBatches
 from caloforge.training.ema import EMA
 
 
@@ -130,8 +130,10 @@ class Trainer:
         self._truncate_stats()
 
     def final_weights(self) -> dict[str, Tensor]:
-        """EMA weights at the best validation loss (early stopping), else the last EMA weights."""
-        return self.best_state if self.best_state is not None else self.ema.state_dict()
+        """EMA weights at the best validation loss (``keep="best"``), else the last EMA weights."""
+        if self.config.keep == "best" and self.best_state is not None:
+            return self.best_state
+        return self.ema.state_dict()
 
     # -- logging ----------------------------------------------------------------------------
     def _log(self, record: dict[str, Any]) -> None:
