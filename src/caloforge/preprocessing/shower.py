@@ -26,6 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
+from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
 from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standardize
 
 SPACES = ("layer", "voxel")
@@ -59,6 +60,7 @@ class PreprocessConfig:
     threshold_quantile: float = 0.001
     marginal: str = "standard"
     quantile_knots: int = 512
+    quantile_energy_bins: int = 0
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -67,6 +69,8 @@ class PreprocessConfig:
             raise InputError(f"preprocessing.marginal must be one of {MARGINALS}, got {self.marginal!r}")
         if self.quantile_knots < 3:
             raise InputError("preprocessing.quantile_knots must be at least 3")
+        if self.quantile_energy_bins == 1 or self.quantile_energy_bins < 0:
+            raise InputError("preprocessing.quantile_energy_bins must be 0 (off) or at least 2")
         if not 0 < self.alpha < 0.5:
             raise InputError("preprocessing.alpha must lie in (0, 0.5)")
 
@@ -93,8 +97,10 @@ class ShowerPreprocessor(nn.Module):
         self.register_buffer("raw_min", torch.full((self.n_features,), -1e30))
         self.register_buffer("raw_max", torch.full((self.n_features,), 1e30))
         self.register_buffer("layer_of_voxel", torch.from_numpy(np.repeat(np.arange(self.n_layers), layer_sizes)))
-        self.norm: Standardize | QuantileGauss
-        if config.marginal == "quantile":
+        self.norm: Standardize | QuantileGauss | EnergyQuantileGauss
+        if config.marginal == "quantile" and config.quantile_energy_bins >= 2:
+            self.norm = EnergyQuantileGauss(self.n_features, config.quantile_knots, config.quantile_energy_bins)
+        elif config.marginal == "quantile":
             self.norm = QuantileGauss(self.n_features, config.quantile_knots)
         else:
             self.norm = Standardize(self.n_features, max(config.min_std, 1e-3))
@@ -127,7 +133,10 @@ class ShowerPreprocessor(nn.Module):
         self.threshold.fill_(float(np.quantile(nonzero, q)) if q > 0 and nonzero.size else 0.0)
         raw = self.raw_features(torch.from_numpy(energies).float(), torch.from_numpy(showers).float(),
                                 torch.Generator().manual_seed(0))
-        self.norm.fit(raw)
+        if isinstance(self.norm, EnergyQuantileGauss):
+            self.norm.fit(raw, torch.from_numpy(energies).float())
+        else:
+            self.norm.fit(raw)
         self.raw_min.copy_(raw.min(0).values)
         self.raw_max.copy_(raw.max(0).values)
         return self
@@ -158,6 +167,8 @@ class ShowerPreprocessor(nn.Module):
         deterministic and exactly inverted by ``inverse`` (up to the threshold).
         """
         raw = self.raw_features(energies, showers, generator)
+        if isinstance(self.norm, EnergyQuantileGauss):
+            return self.norm(raw, energies, generator)
         return self.norm(raw, generator) if isinstance(self.norm, QuantileGauss) else self.norm(raw)
 
     def _empty_below(self, x: Tensor, width: float) -> Tensor:
@@ -165,7 +176,9 @@ class ShowerPreprocessor(nn.Module):
 
     def inverse(self, energies: Tensor, features: Tensor) -> Tensor:
         """Features -> showers (N, n_voxels), float32 MeV, >= 0, geometry voxel order."""
-        raw = torch.minimum(torch.maximum(self.norm.inverse(features), self.raw_min), self.raw_max)
+        back = (self.norm.inverse(features, energies) if isinstance(self.norm, EnergyQuantileGauss)
+                else self.norm.inverse(features))
+        raw = torch.minimum(torch.maximum(back, self.raw_min), self.raw_max)
         e = energies.reshape(-1, 1)
         if self.config.space == "voxel":
             voxels = self._empty_below(self.logit.inverse(raw), self.config.dequantize) * e

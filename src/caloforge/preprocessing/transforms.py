@@ -110,45 +110,61 @@ class QuantileGauss(nn.Module):
         self.register_buffer("tail", torch.tensor(1e-4))
 
     def fit(self, x: Tensor) -> None:
-        q = torch.linspace(0.0, 1.0, self.n_knots, dtype=torch.float64)
-        # torch.quantile refuses inputs over 2**24 elements: work on column blocks
-        step = max(1, (1 << 24) // max(len(x), 1))
-        if len(x) > 1 << 24:
-            x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(0))[: 1 << 24]]
-            step = 1
-        knots = torch.cat([torch.quantile(x[:, i:i + step].double(), q, dim=0).T
-                           for i in range(0, x.shape[1], step)])  # (F, K)
-        self.knots.copy_(torch.cummax(knots, dim=1).values.float())
+        self.knots.copy_(column_quantiles(x, self.n_knots))
         self.tail.fill_(0.5 / max(len(x), 1))
 
     def forward(self, x: Tensor, generator: torch.Generator | None = None) -> Tensor:
-        knots = self.knots
-        cols = x.T.contiguous().to(knots.dtype)  # (F, N)
-        lo = torch.searchsorted(knots, cols, right=False)
-        hi = torch.searchsorted(knots, cols, right=True)
-        k = self.n_knots
-        left = knots.gather(1, (lo - 1).clamp(0, k - 1))
-        right = knots.gather(1, lo.clamp(0, k - 1))
-        inside = (right - left).clamp_min(1e-12)
-        t = (lo - 1).to(cols.dtype) + ((cols - left) / inside).clamp(0.0, 1.0)
-        tied = hi > lo  # cols equals one or more knots exactly: a probability range [lo, hi - 1]
-        if generator is not None:
-            u = torch.rand(cols.shape, generator=generator).to(cols.device)
-        else:
-            u = torch.full_like(cols, 0.5)
-        t = torch.where(tied, lo.to(cols.dtype) + u * (hi - 1 - lo).to(cols.dtype), t)
-        tail = float(self.tail)
-        q = tail + (1.0 - 2.0 * tail) * (t / (k - 1)).clamp(0.0, 1.0)
-        return (torch.special.ndtri(q.double()).float()).T.contiguous()
+        t = knot_positions(self.knots, x.T.contiguous().to(self.knots.dtype), generator)  # (F, N)
+        return positions_to_normal(t, self.n_knots, float(self.tail)).T.contiguous()
 
     def inverse(self, z: Tensor) -> Tensor:
-        k = self.n_knots
-        q = 0.5 * (1.0 + torch.erf(z / 2.0 ** 0.5))
-        t = ((q - self.tail) / (1.0 - 2.0 * self.tail)).clamp(0.0, 1.0) * (k - 1)
-        j = torch.floor(t).clamp(0, k - 2)
-        frac = (t - j).clamp(0.0, 1.0)
-        base = torch.arange(z.shape[1], device=z.device).reshape(1, -1) * k + j.long()
+        j, frac = normal_to_positions(z, self.n_knots, self.tail)
+        base = torch.arange(z.shape[1], device=z.device).reshape(1, -1) * self.n_knots + j
         flat = self.knots.reshape(-1)
         left = flat.index_select(0, base.reshape(-1)).reshape(z.shape)
         right = flat.index_select(0, (base + 1).reshape(-1)).reshape(z.shape)
         return left + frac * (right - left)
+
+
+def column_quantiles(x: Tensor, n_knots: int) -> Tensor:
+    """(F, K) quantiles at K equally spaced probabilities of each column of x (N, F)."""
+    q = torch.linspace(0.0, 1.0, n_knots, dtype=torch.float64)
+    # torch.quantile refuses inputs over 2**24 elements: work on column blocks
+    if len(x) > 1 << 24:
+        x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(0))[: 1 << 24]]
+    step = max(1, (1 << 24) // max(len(x), 1))
+    knots = torch.cat([torch.quantile(x[:, i:i + step].double(), q, dim=0).T for i in range(0, x.shape[1], step)])
+    return torch.cummax(knots, dim=1).values.float()
+
+
+def knot_positions(knots: Tensor, values: Tensor, generator: torch.Generator | None) -> Tensor:
+    """Fractional knot index t in [0, K-1] of ``values`` (M, N) under the rows of ``knots`` (M, K).
+
+    A value equal to several knots (a tie) gets a uniform position over their range (random with
+    a ``generator``, the middle without)."""
+    k = knots.shape[1]
+    lo = torch.searchsorted(knots, values, right=False)
+    hi = torch.searchsorted(knots, values, right=True)
+    left = knots.gather(1, (lo - 1).clamp(0, k - 1))
+    right = knots.gather(1, lo.clamp(0, k - 1))
+    t = (lo - 1).to(values.dtype) + ((values - left) / (right - left).clamp_min(1e-12)).clamp(0.0, 1.0)
+    if generator is not None:
+        u = torch.rand(values.shape, generator=generator).to(values.device)
+    else:
+        u = torch.full_like(values, 0.5)
+    tied = hi > lo + 1
+    return torch.where(tied, lo.to(values.dtype) + u * (hi - 1 - lo).to(values.dtype), t).clamp(0.0, k - 1.0)
+
+
+def positions_to_normal(t: Tensor, n_knots: int, tail: float) -> Tensor:
+    """Knot positions -> N(0, 1) values; probabilities squeezed into [tail, 1 - tail]."""
+    q = tail + (1.0 - 2.0 * tail) * t / (n_knots - 1)
+    return torch.special.ndtri(q.double()).float()
+
+
+def normal_to_positions(z: Tensor, n_knots: int, tail: Tensor) -> tuple[Tensor, Tensor]:
+    """N(0, 1) values -> (left knot index (long), fraction to the next knot); ONNX-exportable."""
+    q = 0.5 * (1.0 + torch.erf(z / 2.0 ** 0.5))
+    t = ((q - tail) / (1.0 - 2.0 * tail)).clamp(0.0, 1.0) * (n_knots - 1)
+    j = torch.floor(t).clamp(0, n_knots - 2)
+    return j.long(), (t - j).clamp(0.0, 1.0)
