@@ -130,8 +130,14 @@ def test_int8_keeps_small_and_selection_matmuls_in_fp32(tmp_path: Path) -> None:
     assert np.abs(out[1][:, :8] - out[0][:, :8]).max() > 0  # the big layer was quantised
 
 
-def test_onnx_reproduces_energy_binned_quantile_flow(tmp_path: Path) -> None:
-    """The energy-binned quantile map (bin lookup by comparisons, gathers, erf) exports too."""
+@pytest.mark.parametrize(("extra", "args"), [
+    ({}, {}),
+    ({"quantile_condition": "layer", "decorrelate": True}, {}),
+    ({"decorrelate": True}, {"shower_transforms": 0}),
+])
+def test_onnx_reproduces_energy_binned_quantile_flow(tmp_path: Path, extra: dict, args: dict) -> None:
+    """The quantile maps binned in E_inc or in E_layer (bin lookup by comparisons, gathers, erf)
+    and the whitening (a triangular matmul) export too, with or without coupling layers."""
     from modelkit import TINY_MODEL_ARGS, synthetic_showers
 
     from caloforge.geometry import get_geometry
@@ -139,8 +145,9 @@ def test_onnx_reproduces_energy_binned_quantile_flow(tmp_path: Path) -> None:
 
     showers = synthetic_showers(300, seed=1)
     spec = DataSpec.from_data(get_geometry("ams-ecal"), showers.energies, showers.showers, ())
-    preprocessing = {"marginal": "quantile", "quantile_energy_bins": 4, "quantile_knots": 64}
-    model = build_model("flow", make_config("flow", {**TINY_MODEL_ARGS["flow"], "preprocessing": preprocessing}), spec)
+    preprocessing = {"marginal": "quantile", "quantile_energy_bins": 4, "quantile_knots": 64, **extra}
+    model = build_model("flow", make_config("flow", {**TINY_MODEL_ARGS["flow"], **args,
+                                                     "preprocessing": preprocessing}), spec)
     model.fit_preprocessing(showers.energies, showers.showers)
     sampler = model.export_sampler()
     export_onnx(sampler, tuple(sampler.noise_shape(1)[1:]), tmp_path / "m.onnx")
@@ -148,4 +155,9 @@ def test_onnx_reproduces_energy_binned_quantile_flow(tmp_path: Path) -> None:
     noise = runtime.noise(len(ENERGIES), np.random.default_rng(0))
     with torch.no_grad():
         torch_out = sampler(torch.from_numpy(noise), torch.from_numpy(ENERGIES)).numpy()
-    assert np.abs(runtime(noise, ENERGIES) - torch_out).max() / np.abs(torch_out).max() < 1e-4
+    onnx_out = runtime(noise, ENERGIES)
+    assert np.abs(onnx_out - torch_out).max() / np.abs(torch_out).max() < 1e-4
+    quantize_int8(tmp_path / "m.onnx", tmp_path / "m8.onnx")  # the whitening stays FP32: same layer sums
+    int8_out = OnnxSampler(tmp_path / "m8.onnx", threads=1)(noise, ENERGIES)
+    layer_sums = [out.reshape(len(ENERGIES), 18, 72).sum(-1) for out in (onnx_out, int8_out)]
+    np.testing.assert_allclose(layer_sums[1], layer_sums[0], rtol=0.05, atol=1.0)

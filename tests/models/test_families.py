@@ -34,7 +34,9 @@ def test_flow_is_invertible_and_likelihood_is_normalised(tiny_showers: Showers) 
     assert model.log_prob(torch.from_numpy(tiny_showers.showers[:4]), e[:4]).shape == (4,)
 
 
-@pytest.mark.parametrize(("preprocessing", "gain"), [({"marginal": "standard", "min_std": 1.0}, 100.0), ({}, 10.0)])
+@pytest.mark.parametrize(("preprocessing", "gain"), [
+    ({"marginal": "standard", "min_std": 1.0}, 100.0),
+    ({"marginal": "quantile", "quantile_energy_bins": 12, "quantile_knots": 256}, 10.0)])
 def test_flow_training_raises_the_likelihood(tiny_showers: Showers, preprocessing: dict[str, object],
                                              gain: float) -> None:
     """Training raises the exact likelihood. With the default energy-binned quantile map every

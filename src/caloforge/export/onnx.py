@@ -84,6 +84,10 @@ def _add_metadata(path: Path, metadata: dict[str, Any]) -> None:
 MIN_INT8_WEIGHTS = 16384  # MatMuls with smaller weight matrices stay FP32
 
 
+def _triangular(w: np.ndarray) -> bool:
+    return w.ndim == 2 and w.shape[0] == w.shape[1] and (not np.triu(w, 1).any() or not np.tril(w, -1).any())
+
+
 def fp32_matmuls(model: Any, min_weights: int = MIN_INT8_WEIGHTS) -> list[str]:
     """Names of MatMul/Gemm nodes to keep in FP32 under dynamic INT8 quantisation.
 
@@ -92,7 +96,11 @@ def fp32_matmuls(model: Any, min_weights: int = MIN_INT8_WEIGHTS) -> list[str]:
       matters (the flow's energy stage: ~200 MatMuls of 64 x 19);
     * 0/1 selection matrices (the preprocessing's voxel-to-layer sums): quantising their
       activations to 8 bits destroys the layer energies (ams-ecal flow: FPD 9 -> 293, separation
-      power of E_layer_0 0.79) while the network weights tolerate it.
+      power of E_layer_0 0.79) while the network weights tolerate it;
+    * the preprocessing's other fixed matrices (initialisers named ``*.preprocessor.*``, and
+      triangular square ones, which the exporter may rename after transposing them): the
+      whitening's regression and Cholesky factor (``ConditionalWhitening``) carry the whole
+      correlation structure of a shower in two products; only the networks are quantised.
     """
     from onnx import numpy_helper
 
@@ -102,7 +110,9 @@ def fp32_matmuls(model: Any, min_weights: int = MIN_INT8_WEIGHTS) -> list[str]:
         if node.op_type not in ("MatMul", "Gemm") or len(node.input) < 2 or node.input[1] not in weights:
             continue
         init = weights[node.input[1]]
-        if int(np.prod(init.dims)) < min_weights or np.isin(numpy_helper.to_array(init), (0.0, 1.0)).all():
+        w = numpy_helper.to_array(init)
+        if (int(np.prod(init.dims)) < min_weights or np.isin(w, (0.0, 1.0)).all() or _triangular(w)
+                or ".preprocessor." in init.name):
             keep.append(node.name)
     return keep
 

@@ -26,7 +26,9 @@ import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
+from caloforge.preprocessing.decorrelate import ConditionalWhitening
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
+from caloforge.preprocessing.layer_quantile import LayerQuantileGauss
 from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standardize
 
 SPACES = ("layer", "voxel")
@@ -61,6 +63,8 @@ class PreprocessConfig:
     marginal: str = "standard"
     quantile_knots: int = 512
     quantile_energy_bins: int = 0
+    quantile_condition: str = "incident"
+    decorrelate: bool = False
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -71,6 +75,13 @@ class PreprocessConfig:
             raise InputError("preprocessing.quantile_knots must be at least 3")
         if self.quantile_energy_bins == 1 or self.quantile_energy_bins < 0:
             raise InputError("preprocessing.quantile_energy_bins must be 0 (off) or at least 2")
+        if self.quantile_condition not in ("incident", "layer"):
+            raise InputError(f"preprocessing.quantile_condition must be 'incident' or 'layer', "
+                             f"got {self.quantile_condition!r}")
+        if self.quantile_condition == "layer" and (self.space != "layer" or self.quantile_energy_bins < 2
+                                                   or self.marginal != "quantile"):
+            raise InputError("preprocessing.quantile_condition: layer needs space: layer, marginal: quantile "
+                             "and quantile_energy_bins >= 2")
         if not 0 < self.alpha < 0.5:
             raise InputError("preprocessing.alpha must lie in (0, 0.5)")
 
@@ -97,13 +108,17 @@ class ShowerPreprocessor(nn.Module):
         self.register_buffer("raw_min", torch.full((self.n_features,), -1e30))
         self.register_buffer("raw_max", torch.full((self.n_features,), 1e30))
         self.register_buffer("layer_of_voxel", torch.from_numpy(np.repeat(np.arange(self.n_layers), layer_sizes)))
-        self.norm: Standardize | QuantileGauss | EnergyQuantileGauss
-        if config.marginal == "quantile" and config.quantile_energy_bins >= 2:
+        self.norm: Standardize | QuantileGauss | EnergyQuantileGauss | LayerQuantileGauss
+        if config.quantile_condition == "layer":
+            self.norm = LayerQuantileGauss(self.n_layers, self.n_kept, config.quantile_knots,
+                                           config.quantile_energy_bins)
+        elif config.marginal == "quantile" and config.quantile_energy_bins >= 2:
             self.norm = EnergyQuantileGauss(self.n_features, config.quantile_knots, config.quantile_energy_bins)
         elif config.marginal == "quantile":
             self.norm = QuantileGauss(self.n_features, config.quantile_knots)
         else:
             self.norm = Standardize(self.n_features, max(config.min_std, 1e-3))
+        self.whiten = ConditionalWhitening(self.n_features, self.n_layer_features) if config.decorrelate else None
 
     @property
     def n_layer_features(self) -> int:
@@ -131,15 +146,31 @@ class ShowerPreprocessor(nn.Module):
         nonzero = showers[showers > 0]
         q = self.config.threshold_quantile
         self.threshold.fill_(float(np.quantile(nonzero, q)) if q > 0 and nonzero.size else 0.0)
-        raw = self.raw_features(torch.from_numpy(energies).float(), torch.from_numpy(showers).float(),
-                                torch.Generator().manual_seed(0))
-        if isinstance(self.norm, EnergyQuantileGauss):
-            self.norm.fit(raw, torch.from_numpy(energies).float())
+        e = torch.from_numpy(energies).float()
+        raw = self.raw_features(e, torch.from_numpy(showers).float(), torch.Generator().manual_seed(0))
+        if isinstance(self.norm, LayerQuantileGauss):
+            self.norm.fit(raw, e, layers)
+        elif isinstance(self.norm, EnergyQuantileGauss):
+            self.norm.fit(raw, e)
         else:
             self.norm.fit(raw)
         self.raw_min.copy_(raw.min(0).values)
         self.raw_max.copy_(raw.max(0).values)
+        if self.whiten is not None:
+            generator = torch.Generator().manual_seed(1)
+            self.whiten.fit(self._marginal(raw, e, generator), generator)
         return self
+
+    @property
+    def log_abs_det(self) -> Tensor:
+        """Constant log-Jacobian of the decorrelation step (0 without it): add it to a density
+        of the network's features to get one of the marginal-mapped features."""
+        return self.whiten.log_abs_det if self.whiten is not None else torch.zeros(())
+
+    def _marginal(self, raw: Tensor, energies: Tensor, generator: torch.Generator | None) -> Tensor:
+        if isinstance(self.norm, (EnergyQuantileGauss, LayerQuantileGauss)):
+            return self.norm(raw, energies, generator)
+        return self.norm(raw, generator) if isinstance(self.norm, QuantileGauss) else self.norm(raw)
 
     @staticmethod
     def _dequantize(x: Tensor, width: float, generator: torch.Generator | None) -> Tensor:
@@ -166,18 +197,18 @@ class ShowerPreprocessor(nn.Module):
         Pass a ``generator`` to dequantise (training and validation data); without it the map is
         deterministic and exactly inverted by ``inverse`` (up to the threshold).
         """
-        raw = self.raw_features(energies, showers, generator)
-        if isinstance(self.norm, EnergyQuantileGauss):
-            return self.norm(raw, energies, generator)
-        return self.norm(raw, generator) if isinstance(self.norm, QuantileGauss) else self.norm(raw)
+        x = self._marginal(self.raw_features(energies, showers, generator), energies, generator)
+        return x if self.whiten is None else self.whiten(x)
 
     def _empty_below(self, x: Tensor, width: float) -> Tensor:
         return torch.where(x < width, torch.zeros_like(x), x)
 
     def inverse(self, energies: Tensor, features: Tensor) -> Tensor:
         """Features -> showers (N, n_voxels), float32 MeV, >= 0, geometry voxel order."""
-        back = (self.norm.inverse(features, energies) if isinstance(self.norm, EnergyQuantileGauss)
-                else self.norm.inverse(features))
+        if self.whiten is not None:
+            features = self.whiten.inverse(features)
+        binned = isinstance(self.norm, (EnergyQuantileGauss, LayerQuantileGauss))
+        back = self.norm.inverse(features, energies) if binned else self.norm.inverse(features)
         raw = torch.minimum(torch.maximum(back, self.raw_min), self.raw_max)
         e = energies.reshape(-1, 1)
         if self.config.space == "voxel":
