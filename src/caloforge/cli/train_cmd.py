@@ -32,5 +32,7 @@ def train(
                        seed=seed, device=device)
     out.print(f"trained {result.steps} steps in {result.minutes:.1f} min (stopped by {result.reason}), "
               f"best validation loss {result.best_val_loss:.4g}; model in {out_dir / 'model.pt'}")
+    if result.augmentation:
+        out.print(result.augmentation)
     if result.exact_likelihood:
         out.print(f"exact validation log-likelihood: {-result.best_val_loss:.4g} nats per feature")

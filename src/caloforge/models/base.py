@@ -57,8 +57,9 @@ class DataSpec:
 
     @staticmethod
     def from_data(geometry: Any, energies: np.ndarray, showers: np.ndarray,
-                  particles: tuple[str, ...]) -> DataSpec:
-        """Spec of a training set on ``geometry`` (a ``caloforge.geometry.Geometry``)."""
+                  particles: tuple[str, ...], symmetries: np.ndarray | None = None) -> DataSpec:
+        """Spec of a training set on ``geometry`` (a ``caloforge.geometry.Geometry``); with
+        ``symmetries`` (training augmentation) a voxel is kept when any of its images is hit."""
         readout = geometry.readout
         if showers.shape[1] != readout.n_voxels:
             raise InputError(f"data has {showers.shape[1]} voxels, geometry {geometry.name} has {readout.n_voxels}")
@@ -67,7 +68,7 @@ class DataSpec:
             layer_sizes=tuple(layer.n_voxels for layer in readout.active_layers),
             image_shape=tuple(readout.image_shape or ()), particles=tuple(particles),
             energy_min=float(energies.min()), energy_max=float(energies.max()),
-            n_kept=int(kept_voxels(showers).size), n_train=int(len(energies)),
+            n_kept=int(kept_voxels(showers, symmetries).size), n_train=int(len(energies)),
         )
 
 

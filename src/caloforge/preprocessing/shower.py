@@ -86,9 +86,13 @@ class PreprocessConfig:
             raise InputError("preprocessing.alpha must lie in (0, 0.5)")
 
 
-def kept_voxels(showers: np.ndarray) -> np.ndarray:
-    """Indices of voxels with a deposit in at least one shower (always-empty ones are dropped)."""
-    return np.flatnonzero((showers > 0).any(axis=0))
+def kept_voxels(showers: np.ndarray, symmetries: np.ndarray | None = None) -> np.ndarray:
+    """Indices of voxels with a deposit in at least one shower (always-empty ones are dropped),
+    or in one shower's image under ``symmetries`` ((G, n_voxels) permutations) when given."""
+    hit = (showers > 0).any(axis=0)
+    if symmetries is not None:
+        hit = hit[symmetries].any(axis=0)
+    return np.flatnonzero(hit)
 
 
 class ShowerPreprocessor(nn.Module):

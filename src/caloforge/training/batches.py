@@ -6,6 +6,9 @@ two-stage flow on 10^4 ams-ecal showers reached a training NLL of 1.12 nats per 
 the held-out NLL rose from 1.44 to 3.0 within 3000 steps. ``ShowerBatches`` therefore keeps the
 showers in MeV and encodes every batch with fresh noise, seeded by (seed, step) so that a run
 and its resumption see the same numbers.
+
+With ``symmetries`` (the readout's transverse symmetry group, ``training.augment``) every shower
+of a batch is also replaced by a uniformly drawn image of itself under that group.
 """
 
 from __future__ import annotations
@@ -31,11 +34,14 @@ class FixedBatches:
 
 
 class ShowerBatches:
-    """Training showers (MeV) encoded batch by batch, with dequantisation noise redrawn per step."""
+    """Training showers (MeV) encoded batch by batch, with dequantisation noise redrawn per step
+    and, given ``symmetries`` ((G, n_voxels) voxel permutations), random symmetry images."""
 
     def __init__(self, model: ShowerModel, energies: np.ndarray, showers: np.ndarray,
-                 particle: np.ndarray | None, seed: int) -> None:
+                 particle: np.ndarray | None, seed: int, symmetries: np.ndarray | None = None) -> None:
         self.model, self.seed = model, int(seed)
+        self.symmetries = None if symmetries is None or len(symmetries) < 2 else torch.from_numpy(
+            np.asarray(symmetries, np.int64))
         self.energies = torch.from_numpy(np.asarray(energies, np.float32))
         self.showers = torch.from_numpy(np.asarray(showers, np.float32))
         self.particles: Tensor | None = None
@@ -52,4 +58,8 @@ class ShowerBatches:
         index = index.cpu()
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + 7_919 * step + 1)
         p = None if self.particles is None else self.particles[index].to(device)
-        return self.model.encode(self.energies[index].to(device), self.showers[index].to(device), p, generator)
+        showers = self.showers[index]
+        if self.symmetries is not None:
+            image = torch.randint(len(self.symmetries), (len(index),), generator=generator)
+            showers = torch.gather(showers, 1, self.symmetries[image])
+        return self.model.encode(self.energies[index].to(device), showers.to(device), p, generator)

@@ -23,6 +23,10 @@ class TrainConfig:
     keep: which EMA weights the model ends with: "best" (lowest validation loss) or "last" (for
     losses that do not track sample quality, e.g. a flow's NLL dominated by dequantisation noise).
     device: "auto" (CUDA when available, else CPU), "cpu", "cuda", "cuda:1", ...
+    augment: train on showers transformed by the readout's transverse symmetries (mirrored
+    strips, rotated and reflected alpha bins; ``caloforge.geometry.symmetry``), valid when the
+    beam is on the detector axis: "on" (an error if the data say otherwise), "auto" (only when
+    the data pass that test) or "off".
     """
 
     batch_size: int = 256
@@ -43,6 +47,7 @@ class TrainConfig:
     log_every: int = 100
     seed: int = 0
     device: str = "auto"
+    augment: str = "off"
 
     def __post_init__(self) -> None:
         if self.keep not in ("best", "last"):
@@ -51,6 +56,8 @@ class TrainConfig:
             raise InputError("training.batch_size and training.max_steps must be positive")
         if not 0 < self.val_fraction < 0.9:
             raise InputError("training.val_fraction must lie in (0, 0.9)")
+        if self.augment not in ("off", "auto", "on"):
+            raise InputError(f"training.augment must be 'off', 'auto' or 'on', got {self.augment!r}")
         if self.lr_schedule not in ("cosine", "constant"):
             raise InputError("training.lr_schedule must be 'cosine' or 'constant'")
 

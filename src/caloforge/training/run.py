@@ -19,6 +19,7 @@ import yaml
 from caloforge.atomic import write_text_atomic
 from caloforge.config import to_dict
 from caloforge.errors import InputError
+from caloforge.geometry.symmetry import asymmetry, transverse_symmetries
 from caloforge.models import DataSpec, ShowerModel, build_model, save_model
 from caloforge.preprocessing import kept_voxels
 from caloforge.training.batches import ShowerBatches
@@ -54,23 +55,42 @@ def _encode(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, parti
     return torch.cat(xs), torch.cat(cs)
 
 
+def _random_images(showers: np.ndarray, symmetries: np.ndarray, seed: int) -> np.ndarray:
+    """Each shower replaced by one seeded, uniformly drawn image under ``symmetries``."""
+    image = np.random.default_rng(seed).integers(len(symmetries), size=len(showers))
+    out = np.empty_like(showers)
+    for k, perm in enumerate(symmetries):
+        rows = np.flatnonzero(image == k)
+        out[rows] = showers[rows][:, perm]
+    return out
+
+
 def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, train: TrainConfig | None = None,
               particle: np.ndarray | None = None, run_dir: str | Path | None = None, resume: bool = False,
-              on_step: Callable[[int], None] | None = None) -> TrainResult:
-    """Split, fit preprocessing on the training part, train; the model ends with the final weights."""
+              on_step: Callable[[int], None] | None = None, symmetries: np.ndarray | None = None) -> TrainResult:
+    """Split, fit preprocessing on the training part, train; the model ends with the final weights.
+
+    ``symmetries`` ((G, n_voxels) permutations): augment the training part with symmetry images
+    (the preprocessing is fitted on one random image per shower); validation stays as measured.
+    """
     train = train or TrainConfig()
     run_dir = None if run_dir is None else Path(run_dir)
     energies, showers = np.asarray(energies, np.float32), np.asarray(showers, np.float32)
     tr, va = _split(len(energies), train.val_fraction, train.seed)
-    model.fit_preprocessing(energies[tr], showers[tr], kept_voxels(showers))
+    if symmetries is not None and len(symmetries) < 2:
+        symmetries = None
+    fit_showers = showers[tr] if symmetries is None else _random_images(showers[tr], symmetries, train.seed)
+    model.fit_preprocessing(energies[tr], fit_showers, kept_voxels(showers, symmetries))
+    del fit_showers
     pick = (lambda idx: None) if particle is None else (lambda idx: np.asarray(particle)[idx])
-    trainer = Trainer(model, train, ShowerBatches(model, energies[tr], showers[tr], pick(tr), train.seed),
+    batches = ShowerBatches(model, energies[tr], showers[tr], pick(tr), train.seed, symmetries)
+    trainer = Trainer(model, train, batches,
                       _encode(model, energies[va], showers[va], pick(va), train.seed + 1), run_dir, on_step)
     if resume and run_dir is not None:
         trainer.resume(run_dir / "checkpoint.pt")
     result = trainer.fit()
     model.load_state_dict(trainer.final_weights())
-    return result
+    return dataclasses.replace(result, symmetries=1 if symmetries is None else len(symmetries))
 
 
 def _resolve_config(out: Path, model: str | None, config: Path | None, resume: bool,
@@ -92,6 +112,21 @@ def _resolve_config(out: Path, model: str | None, config: Path | None, resume: b
     return run
 
 
+def _symmetries(data: TrainingData, mode: str) -> tuple[np.ndarray | None, str]:
+    """The augmentation group for ``training.augment`` and a one-line note on the choice."""
+    if mode == "off":
+        return None, "augmentation off"
+    group = transverse_symmetries(data.geometry.readout)
+    if len(group) < 2:
+        return None, f"no transverse symmetry in {data.geometry.name}: augmentation off"
+    reason = asymmetry(data.geometry.readout, data.showers)
+    if reason is not None:
+        if mode == "on":
+            raise InputError(f"training.augment is 'on' but {reason}; set it to 'auto' or 'off'")
+        return None, f"augmentation off: {reason}"
+    return group, f"augmented with {len(group)} transverse symmetries of {data.geometry.name}"
+
+
 def _describe(data: TrainingData, paths: list[Path], spec: DataSpec) -> dict[str, Any]:
     return {"files": [str(p) for p in paths], "geometry": data.geometry.name, "particles": list(data.particles),
             "showers": len(data), "energy_min_mev": spec.energy_min, "energy_max_mev": spec.energy_max}
@@ -111,14 +146,17 @@ def train_run(data_paths: list[Path], out: Path, model: str | None = None, confi
         config = tuned_config(data.geometry.name, model)
     run = _resolve_config(out, model, config, resume, overrides)
     tr, _ = _split(len(data), run.training.val_fraction, run.training.seed)
-    spec = DataSpec.from_data(data.geometry, data.energies[tr], data.showers, data.particles)
+    symmetries, note = _symmetries(data, run.training.augment)
+    spec = DataSpec.from_data(data.geometry, data.energies[tr], data.showers, data.particles, symmetries)
     spec = dataclasses.replace(spec, n_train=len(tr))
     seed_everything(run.training.seed)
     shower_model = build_model(run.model, run.model_args, spec)
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "config.yaml", yaml.safe_dump(
         {**run.to_dict(), "data": {**_describe(data, data_paths, spec), "spec": to_dict(spec)}}, sort_keys=False))
-    result = fit_model(shower_model, data.energies, data.showers, run.training, data.particle, out, resume, on_step)
+    result = fit_model(shower_model, data.energies, data.showers, run.training, data.particle, out, resume,
+                       on_step, symmetries)
+    result = dataclasses.replace(result, augmentation=note)
     save_model(shower_model, out / "model.pt", training={**dataclasses.asdict(result)},
                data=_describe(data, data_paths, spec))
     return result

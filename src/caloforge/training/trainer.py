@@ -39,6 +39,8 @@ class TrainResult:
     best_val_loss: float
     minutes: float
     exact_likelihood: bool = False  # best_val_loss is then -log p per feature (flows)
+    symmetries: int = 1  # size of the augmentation group (1: none)
+    augmentation: str = ""  # why that group (see ``training.augment``)
 
 
 def lr_factor(step: int, config: TrainConfig) -> float:
