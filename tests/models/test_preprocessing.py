@@ -9,6 +9,7 @@ import torch
 from caloforge.errors import InputError
 from caloforge.io import Showers
 from caloforge.preprocessing import Log, Logit, PreprocessConfig, QuantileGauss, ShowerPreprocessor, kept_voxels
+from caloforge.preprocessing.transforms import binned_knot_positions, knot_positions
 
 LAYERS = (72,) * 18
 
@@ -105,6 +106,8 @@ def test_bad_config() -> None:
         PreprocessConfig(marginal="rank")
     with pytest.raises(InputError):
         PreprocessConfig(marginal="quantile", quantile_energy_bins=1)
+    with pytest.raises(InputError, match="covariance"):
+        PreprocessConfig(covariance="graphical-lasso")
 
 
 def test_energy_quantile_map_is_normal_at_every_energy() -> None:
@@ -135,3 +138,17 @@ def test_energy_quantile_map_is_normal_at_every_energy() -> None:
         assert abs(float((back > -10).float().mean()) - expected) < 0.04  # within one bin's drift
         assert float(((back > -13.4) & (back < -9.0)).float().mean()) < 1.2 / 127  # one knot interval
     np.testing.assert_allclose(binned.inverse(binned(x, energies), energies).numpy(), x.numpy(), atol=1e-3)
+
+
+def test_binned_knot_positions_match_one_search_per_bin() -> None:
+    """The single search over shifted, concatenated bins equals a search per bin, ties included."""
+    g = torch.Generator().manual_seed(0)
+    values = torch.rand(50, 200, generator=g) ** 3
+    values[values < 0.05] = 0.0
+    knots = torch.sort(torch.rand(6, 50, 32, generator=g) ** 3, dim=2).values
+    knots[:, :, :5] = 0.0  # a tie at zero, as for empty voxels
+    bins = torch.randint(6, (50, 200), generator=g)
+    expected = torch.zeros_like(values)
+    for b in range(6):
+        expected = torch.where(bins == b, knot_positions(knots[b], values, None), expected)
+    torch.testing.assert_close(binned_knot_positions(knots, bins, values, None), expected, atol=1e-5, rtol=0)

@@ -13,7 +13,7 @@ class DemoConfig:
     n_train / n_test: Monte Carlo showers for training and for the held-out validation sample;
     energy: the CLI energy specification of both samples; train_steps / train_minutes: the
     training length and a wall-clock cap. The learning rate decays (cosine) over train_steps, so
-    train_steps is what fits in about 6 minutes on 2 cores (the flow on ams-ecal: ~6.5 steps/s);
+    train_steps is what fits in about 6 minutes on 2 cores (the flow on ams-ecal: ~4.5 steps/s);
     the cap only matters on a slower machine. bench_*: what ``caloforge bench`` measures.
     """
 
@@ -25,7 +25,7 @@ class DemoConfig:
     n_test: int = 2000
     workers: int = 2
     train_minutes: float = 8.0
-    train_steps: int = 2400
+    train_steps: int = 1600
     classifier_quick: bool = False
     max_eval_showers: int = 2000
     bench_energies: tuple[float, ...] = (1e4, 1e5)

@@ -17,8 +17,8 @@ from torch import Tensor, nn
 
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
 from caloforge.preprocessing.transforms import (
+    binned_knot_positions,
     column_quantiles,
-    knot_positions,
     normal_to_positions,
     positions_to_normal,
 )
@@ -79,11 +79,7 @@ class LayerQuantileGauss(nn.Module):
         n_layers = self.n_layers
         bins = self.voxel_bins(x[:, :n_layers], energies).T  # (V, N)
         values = x[:, n_layers:].T.contiguous().to(self.knots.dtype)
-        positions = torch.zeros_like(values)
-        for b in range(self.n_bins):
-            mask = bins == b
-            if mask.any():
-                positions = torch.where(mask, knot_positions(self.knots[b], values, generator), positions)
+        positions = binned_knot_positions(self.knots, bins, values, generator)
         voxels = positions_to_normal(positions, self.n_knots, float(self.tail)).T
         return torch.cat([self.layers(x[:, :n_layers], energies, generator), voxels], dim=1)
 

@@ -26,7 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
-from caloforge.preprocessing.decorrelate import ConditionalWhitening
+from caloforge.preprocessing.decorrelate import COVARIANCES, ConditionalWhitening
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
 from caloforge.preprocessing.layer_quantile import LayerQuantileGauss
 from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standardize
@@ -52,6 +52,10 @@ class PreprocessConfig:
     marginal: last step of the map. "standard": (x - mean) / std per feature. "quantile": each
     feature through its empirical CDF to N(0, 1) (``QuantileGauss``, ``quantile_knots``
     quantiles): closes the gap between empty and hit voxels that smooth generators fill.
+    quantile_energy_bins: one quantile map per equal-population bin of incident energy (0: one
+    map); quantile_condition "layer": voxel maps binned by their own layer's energy instead.
+    decorrelate: whiten the voxels given the layer features (``ConditionalWhitening``, a
+    Gaussian copula) with the ``covariance`` estimate "ledoit-wolf" or "sample".
     """
 
     space: str = "layer"
@@ -65,6 +69,7 @@ class PreprocessConfig:
     quantile_energy_bins: int = 0
     quantile_condition: str = "incident"
     decorrelate: bool = False
+    covariance: str = "ledoit-wolf"
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -82,6 +87,8 @@ class PreprocessConfig:
                                                    or self.marginal != "quantile"):
             raise InputError("preprocessing.quantile_condition: layer needs space: layer, marginal: quantile "
                              "and quantile_energy_bins >= 2")
+        if self.covariance not in COVARIANCES:
+            raise InputError(f"preprocessing.covariance must be one of {COVARIANCES}, got {self.covariance!r}")
         if not 0 < self.alpha < 0.5:
             raise InputError("preprocessing.alpha must lie in (0, 0.5)")
 
@@ -122,7 +129,8 @@ class ShowerPreprocessor(nn.Module):
             self.norm = QuantileGauss(self.n_features, config.quantile_knots)
         else:
             self.norm = Standardize(self.n_features, max(config.min_std, 1e-3))
-        self.whiten = ConditionalWhitening(self.n_features, self.n_layer_features) if config.decorrelate else None
+        self.whiten = (ConditionalWhitening(self.n_features, self.n_layer_features, config.covariance)
+                       if config.decorrelate else None)
 
     @property
     def n_layer_features(self) -> int:

@@ -156,6 +156,31 @@ def knot_positions(knots: Tensor, values: Tensor, generator: torch.Generator | N
     return torch.where(tied, lo.to(values.dtype) + u * (hi - 1 - lo).to(values.dtype), t).clamp(0.0, k - 1.0)
 
 
+def binned_knot_positions(knots: Tensor, bins: Tensor, values: Tensor, generator: torch.Generator | None) -> Tensor:
+    """``knot_positions`` where value (m, n) uses the knot row ``knots[bins[m, n], m]`` of (B, M, K).
+
+    One search instead of one per bin: each feature's B rows are laid end to end in float64,
+    bin b shifted by b times (span + 1), so the combined row stays sorted and a value shifted
+    like its bin only meets its own bin's knots.
+    """
+    n_bins, n_rows, k = knots.shape
+    shift = (float(knots.max() - knots.min()) + 1.0) * torch.arange(n_bins, dtype=torch.float64,
+                                                                     device=knots.device)
+    table = (knots.double() + shift.view(-1, 1, 1)).permute(1, 0, 2).reshape(n_rows, n_bins * k)
+    offset, base = shift[bins], bins * k
+    shifted = values.double() + offset
+    lo = torch.searchsorted(table, shifted, right=False) - base
+    hi = torch.searchsorted(table, shifted, right=True) - base
+    left = table.gather(1, base + (lo - 1).clamp(0, k - 1)) - offset
+    right = table.gather(1, base + lo.clamp(0, k - 1)) - offset
+    t = (lo - 1).double() + ((values.double() - left) / (right - left).clamp_min(1e-12)).clamp(0.0, 1.0)
+    u = torch.rand(values.shape, generator=generator).to(values.device) if generator is not None else None
+    middle = torch.full_like(t, 0.5) if u is None else u.double()
+    tied = hi > lo + 1
+    t = torch.where(tied, lo.double() + middle * (hi - 1 - lo).double(), t)
+    return t.clamp(0.0, k - 1.0).to(values.dtype)
+
+
 def positions_to_normal(t: Tensor, n_knots: int, tail: float) -> Tensor:
     """Knot positions -> N(0, 1) values; probabilities squeezed into [tail, 1 - tail]."""
     q = tail + (1.0 - 2.0 * tail) * t / (n_knots - 1)
