@@ -106,8 +106,6 @@ def test_bad_config() -> None:
         PreprocessConfig(marginal="rank")
     with pytest.raises(InputError):
         PreprocessConfig(marginal="quantile", quantile_energy_bins=1)
-    with pytest.raises(InputError, match="covariance"):
-        PreprocessConfig(covariance="graphical-lasso")
 
 
 def test_energy_quantile_map_is_normal_at_every_energy() -> None:

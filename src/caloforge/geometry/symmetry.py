@@ -42,18 +42,13 @@ def _layer_permutation(layer: LayerBinning, matrix: np.ndarray) -> np.ndarray | 
     """Local voxel permutation of ``layer`` under ``matrix``, or None if it is no symmetry."""
     x, y, r = layer.centres()
     mx, my = matrix @ np.stack([x, y])
-    if layer.kind == "strip":
-        # a strip measures one coordinate; the other must map onto itself (u → ±u)
-        axis = 0 if layer.axis == "x" else 1
-        unmeasured = np.abs(matrix[1 - axis, axis]) > 1e-9
-        if unmeasured:
-            return None
+    if layer.kind == "strip" and abs(matrix[1 - "xy".index(layer.axis), "xy".index(layer.axis)]) > 1e-9:
+        return None  # a strip measures one coordinate, which must map onto itself (u -> ±u)
     target = layer.local_index(mx, my)
     if np.any(target < 0) or len(np.unique(target)) != target.size:
         return None
-    tx, ty, tr = layer.centres()
-    measured = {"x": [(mx, tx)], "y": [(my, ty)], "r": [(np.hypot(mx, my), tr)],
-                "xy": [(mx, tx), (my, ty)]}[layer.measures]
+    measured = {"x": [(mx, x)], "y": [(my, y)], "r": [(np.hypot(mx, my), r)],
+                "xy": [(mx, x), (my, y)]}[layer.measures]
     if any(np.max(np.abs(a - b[target])) > _TOLERANCE_MM for a, b in measured):
         return None
     return target

@@ -26,7 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
-from caloforge.preprocessing.decorrelate import COVARIANCES, ConditionalWhitening
+from caloforge.preprocessing.decorrelate import ConditionalWhitening
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
 from caloforge.preprocessing.layer_quantile import LayerQuantileGauss
 from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standardize
@@ -55,7 +55,7 @@ class PreprocessConfig:
     quantile_energy_bins: one quantile map per equal-population bin of incident energy (0: one
     map); quantile_condition "layer": voxel maps binned by their own layer's energy instead.
     decorrelate: whiten the voxels given the layer features (``ConditionalWhitening``, a
-    Gaussian copula) with the ``covariance`` estimate "ledoit-wolf" or "sample".
+    Gaussian copula; Ledoit-Wolf covariance).
     """
 
     space: str = "layer"
@@ -69,7 +69,6 @@ class PreprocessConfig:
     quantile_energy_bins: int = 0
     quantile_condition: str = "incident"
     decorrelate: bool = False
-    covariance: str = "ledoit-wolf"
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -87,8 +86,6 @@ class PreprocessConfig:
                                                    or self.marginal != "quantile"):
             raise InputError("preprocessing.quantile_condition: layer needs space: layer, marginal: quantile "
                              "and quantile_energy_bins >= 2")
-        if self.covariance not in COVARIANCES:
-            raise InputError(f"preprocessing.covariance must be one of {COVARIANCES}, got {self.covariance!r}")
         if not 0 < self.alpha < 0.5:
             raise InputError("preprocessing.alpha must lie in (0, 0.5)")
 
@@ -129,8 +126,7 @@ class ShowerPreprocessor(nn.Module):
             self.norm = QuantileGauss(self.n_features, config.quantile_knots)
         else:
             self.norm = Standardize(self.n_features, max(config.min_std, 1e-3))
-        self.whiten = (ConditionalWhitening(self.n_features, self.n_layer_features, config.covariance)
-                       if config.decorrelate else None)
+        self.whiten = ConditionalWhitening(self.n_features, self.n_layer_features) if config.decorrelate else None
 
     @property
     def n_layer_features(self) -> int:
