@@ -16,20 +16,37 @@ from caloforge.errors import InputError
 from caloforge.geometry import get_geometry
 from caloforge.geometry.symmetry import transverse_symmetries
 from caloforge.io import Showers, write_showers
+from caloforge.training import run as run_module
 from caloforge.training import train_run
 from caloforge.training.batches import ShowerBatches
-from caloforge.training.run import _random_images
+from caloforge.training.run import _images_for_fit
 
 runner = CliRunner()
 GROUP = transverse_symmetries(get_geometry("ams-ecal").readout)
 
 
-def test_images_keep_layer_energies(tiny_showers: Showers) -> None:
-    showers = tiny_showers.showers
-    images = _random_images(showers, GROUP, seed=2)
-    layers = lambda s: s.reshape(len(s), 18, 72).sum(axis=2)  # noqa: E731
-    np.testing.assert_allclose(layers(images), layers(showers), rtol=1e-6)
-    changed = np.any(images != showers, axis=1).mean()
+def _layers(showers: np.ndarray) -> np.ndarray:
+    return showers.reshape(len(showers), 18, 72).sum(axis=2)
+
+
+def test_preprocessing_sees_every_image(tiny_showers: Showers) -> None:
+    """Small sets: all 4 images of every shower, so the fitted maps are exactly symmetric."""
+    energies, images = _images_for_fit(tiny_showers.energies, tiny_showers.showers, GROUP, seed=2)
+    n = len(tiny_showers)
+    assert images.shape == (4 * n, 18 * 72)
+    np.testing.assert_array_equal(energies, np.tile(tiny_showers.energies, 4))
+    np.testing.assert_allclose(_layers(images), np.tile(_layers(tiny_showers.showers), (4, 1)), rtol=1e-6)
+    mean = images.mean(axis=0, dtype=np.float64)
+    for perm in GROUP:
+        np.testing.assert_allclose(mean[perm], mean, rtol=1e-9)
+
+
+def test_large_sets_get_one_random_image(tiny_showers: Showers, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_module, "FIT_ROWS", 100)
+    energies, images = _images_for_fit(tiny_showers.energies, tiny_showers.showers, GROUP, seed=2)
+    np.testing.assert_array_equal(energies, tiny_showers.energies)
+    np.testing.assert_allclose(_layers(images), _layers(tiny_showers.showers), rtol=1e-6)
+    changed = np.any(images != tiny_showers.showers, axis=1).mean()
     assert 0.6 < changed < 0.9  # 3 of the 4 group elements move a shower
 
 

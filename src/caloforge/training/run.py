@@ -55,14 +55,22 @@ def _encode(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, parti
     return torch.cat(xs), torch.cat(cs)
 
 
-def _random_images(showers: np.ndarray, symmetries: np.ndarray, seed: int) -> np.ndarray:
-    """Each shower replaced by one seeded, uniformly drawn image under ``symmetries``."""
+FIT_ROWS = 50_000  # the preprocessing is fitted on every symmetry image while they fit in this
+
+
+def _images_for_fit(energies: np.ndarray, showers: np.ndarray, symmetries: np.ndarray,
+                    seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """What the preprocessing is fitted on: every image of every shower when that stays under
+    ``FIT_ROWS`` rows (the maps and the covariance are then exactly symmetric), else one
+    seeded, uniformly drawn image per shower."""
+    if len(symmetries) * len(showers) <= FIT_ROWS:
+        return np.tile(energies, len(symmetries)), np.concatenate([showers[:, perm] for perm in symmetries])
     image = np.random.default_rng(seed).integers(len(symmetries), size=len(showers))
     out = np.empty_like(showers)
     for k, perm in enumerate(symmetries):
         rows = np.flatnonzero(image == k)
         out[rows] = showers[rows][:, perm]
-    return out
+    return energies, out
 
 
 def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, train: TrainConfig | None = None,
@@ -71,7 +79,7 @@ def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, tra
     """Split, fit preprocessing on the training part, train; the model ends with the final weights.
 
     ``symmetries`` ((G, n_voxels) permutations): augment the training part with symmetry images
-    (the preprocessing is fitted on one random image per shower); validation stays as measured.
+    (see ``_images_for_fit`` for the preprocessing); validation stays as measured.
     """
     train = train or TrainConfig()
     run_dir = None if run_dir is None else Path(run_dir)
@@ -79,9 +87,10 @@ def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, tra
     tr, va = _split(len(energies), train.val_fraction, train.seed)
     if symmetries is not None and len(symmetries) < 2:
         symmetries = None
-    fit_showers = showers[tr] if symmetries is None else _random_images(showers[tr], symmetries, train.seed)
-    model.fit_preprocessing(energies[tr], fit_showers, kept_voxels(showers, symmetries))
-    del fit_showers
+    fit_energies, fit_showers = (energies[tr], showers[tr]) if symmetries is None else _images_for_fit(
+        energies[tr], showers[tr], symmetries, train.seed)
+    model.fit_preprocessing(fit_energies, fit_showers, kept_voxels(showers, symmetries))
+    del fit_energies, fit_showers
     pick = (lambda idx: None) if particle is None else (lambda idx: np.asarray(particle)[idx])
     batches = ShowerBatches(model, energies[tr], showers[tr], pick(tr), train.seed, symmetries)
     trainer = Trainer(model, train, batches,
@@ -115,7 +124,7 @@ def _resolve_config(out: Path, model: str | None, config: Path | None, resume: b
 def _symmetries(data: TrainingData, mode: str) -> tuple[np.ndarray | None, str]:
     """The augmentation group for ``training.augment`` and a one-line note on the choice."""
     if mode == "off":
-        return None, "augmentation off"
+        return None, ""
     group = transverse_symmetries(data.geometry.readout)
     if len(group) < 2:
         return None, f"no transverse symmetry in {data.geometry.name}: augmentation off"
