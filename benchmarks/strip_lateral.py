@@ -10,9 +10,11 @@ Prints one line per file. Not a test: a measurement.
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 
+from caloforge.errors import CaloForgeError, InputError
 from caloforge.geometry import get_geometry
 from caloforge.io import read_showers
 
@@ -21,7 +23,7 @@ def lateral(path: str, pairs: list[tuple[int, int]], layers: list[int]) -> str:
     showers = read_showers(path)
     readout = get_geometry(showers.geometry).readout
     if any(layer.kind != "strip" for layer in readout.active_layers):
-        raise SystemExit(f"error: {path}: not a strip readout")
+        raise InputError(f"{path}: not a strip readout")
     x, y, _ = readout.voxel_centres
     u = np.where(np.abs(x) > 0, x, y)  # the coordinate each strip measures
     cog, width = [], []
@@ -42,8 +44,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
-    for path in args.files:
-        print(lateral(path, pairs=[(4, 8), (5, 9)], layers=[4, 12, 17]))
+    try:
+        for path in args.files:
+            print(lateral(path, pairs=[(4, 8), (5, 9)], layers=[4, 12, 17]))
+    except CaloForgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
