@@ -77,8 +77,7 @@ def transverse_symmetries(readout: Readout) -> np.ndarray:
 def _centres_of_gravity(readout: Readout, showers: np.ndarray, axis: int) -> list[tuple[float, float, float]]:
     """Per layer measuring ``axis``: (mean energy-weighted centre mm, its standard error, innermost
     cell size mm) over the showers with energy in that layer."""
-    coordinate = np.concatenate([layer.centres()[axis] if layer.n_voxels else np.zeros(0)
-                                 for layer in readout.layers])
+    coordinate = readout.voxel_centres[axis]  # global voxel order (empty layers have no voxels)
     out = []
     for position, layer in enumerate(readout.layers):
         if "xy"[axis] not in layer.measures:

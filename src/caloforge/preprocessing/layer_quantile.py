@@ -64,13 +64,13 @@ class LayerQuantileGauss(nn.Module):
         self.edges.copy_(torch.quantile(log_e, q, dim=0).T.float())
         bins, voxels = self.voxel_bins(x[:, :n_layers], energies), x[:, n_layers:]
         smallest = len(x)
+        # a voxel whose layer never falls in bin b keeps the map of all showers (computed once)
+        fallback = column_quantiles(voxels, self.n_knots).double()
         for b in range(self.n_bins):
             mask = bins == b
             counts = mask.sum(0)
             smallest = min(smallest, int(counts[counts > 0].min()) if (counts > 0).any() else smallest)
-            # a voxel whose layer never falls in bin b keeps the map of all showers
             knots = _masked_quantiles(voxels, mask, self.n_knots)
-            fallback = column_quantiles(voxels, self.n_knots).double()
             knots = torch.where(torch.isnan(knots), fallback, knots)
             self.knots[b].copy_(torch.cummax(knots, dim=1).values.float())
         self.tail.fill_(0.5 / max(smallest, 1))

@@ -137,6 +137,19 @@ def column_quantiles(x: Tensor, n_knots: int) -> Tensor:
     return torch.cummax(knots, dim=1).values.float()
 
 
+def _positions(values: Tensor, lo: Tensor, hi: Tensor, left: Tensor, right: Tensor, k: int,
+               generator: torch.Generator | None) -> Tensor:
+    """Fractional knot index from the search results: linear between the neighbouring knots, and
+    uniform over the range of a tie (random with a ``generator``, the middle without)."""
+    t = (lo - 1).to(values.dtype) + ((values - left) / (right - left).clamp_min(1e-12)).clamp(0.0, 1.0)
+    if generator is not None:
+        u = torch.rand(values.shape, generator=generator).to(device=values.device, dtype=values.dtype)
+    else:
+        u = torch.full_like(values, 0.5)
+    tied = hi > lo + 1
+    return torch.where(tied, lo.to(values.dtype) + u * (hi - 1 - lo).to(values.dtype), t).clamp(0.0, k - 1.0)
+
+
 def knot_positions(knots: Tensor, values: Tensor, generator: torch.Generator | None) -> Tensor:
     """Fractional knot index t in [0, K-1] of ``values`` (M, N) under the rows of ``knots`` (M, K).
 
@@ -147,13 +160,7 @@ def knot_positions(knots: Tensor, values: Tensor, generator: torch.Generator | N
     hi = torch.searchsorted(knots, values, right=True)
     left = knots.gather(1, (lo - 1).clamp(0, k - 1))
     right = knots.gather(1, lo.clamp(0, k - 1))
-    t = (lo - 1).to(values.dtype) + ((values - left) / (right - left).clamp_min(1e-12)).clamp(0.0, 1.0)
-    if generator is not None:
-        u = torch.rand(values.shape, generator=generator).to(values.device)
-    else:
-        u = torch.full_like(values, 0.5)
-    tied = hi > lo + 1
-    return torch.where(tied, lo.to(values.dtype) + u * (hi - 1 - lo).to(values.dtype), t).clamp(0.0, k - 1.0)
+    return _positions(values, lo, hi, left, right, k, generator)
 
 
 def binned_knot_positions(knots: Tensor, bins: Tensor, values: Tensor, generator: torch.Generator | None) -> Tensor:
@@ -173,12 +180,7 @@ def binned_knot_positions(knots: Tensor, bins: Tensor, values: Tensor, generator
     hi = torch.searchsorted(table, shifted, right=True) - base
     left = table.gather(1, base + (lo - 1).clamp(0, k - 1)) - offset
     right = table.gather(1, base + lo.clamp(0, k - 1)) - offset
-    t = (lo - 1).double() + ((values.double() - left) / (right - left).clamp_min(1e-12)).clamp(0.0, 1.0)
-    u = torch.rand(values.shape, generator=generator).to(values.device) if generator is not None else None
-    middle = torch.full_like(t, 0.5) if u is None else u.double()
-    tied = hi > lo + 1
-    t = torch.where(tied, lo.double() + middle * (hi - 1 - lo).double(), t)
-    return t.clamp(0.0, k - 1.0).to(values.dtype)
+    return _positions(values.double(), lo, hi, left, right, k, generator).to(values.dtype)
 
 
 def positions_to_normal(t: Tensor, n_knots: int, tail: float) -> Tensor:
