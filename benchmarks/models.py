@@ -8,14 +8,13 @@ classifier AUCs (low and high level) against a held-out Monte Carlo sample.
 A model may carry its own budget in minutes: ``--models diffusion:20,flow:5`` (the others get
 ``--minutes``).
 
-Each step is skipped when its output exists, so an interrupted run continues where it stopped.
-Results: OUT/results.json and OUT/results.md (one row per model). Not a test: a measurement.
+The steps are the stages of ``caloforge demo`` (``caloforge.stages``), run by the same resumable
+``Pipeline``: an interrupted run continues where it stopped, and a step whose settings changed is
+redone. Results: OUT/results.json and OUT/results.md (one row per model). Not a test: a measurement.
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import json
 import os
 import platform
@@ -23,72 +22,79 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
+import typer
 
-from caloforge.geometry import get_geometry
-from caloforge.io import ShowerFile, Showers, read_showers, write_showers
-from caloforge.models import load_model
-from caloforge.simulate.runner import RunSpec, run
-from caloforge.training import train_run
-from caloforge.validate.suite import evaluate
+from caloforge.bench.run import BenchConfig
+from caloforge.simulate.runner import RunSpec
+from caloforge.stages import Pipeline, Stage
+from caloforge.stages.bench import bench_models
+from caloforge.stages.evaluate import evaluate_files
+from caloforge.stages.generate import generate_with_model, incident_energies
+from caloforge.stages.simulate import simulate_file
+from caloforge.stages.train import train_model
 
-
-def simulate_samples(args: argparse.Namespace, out: Path) -> tuple[Path, Path, float]:
-    """Training and held-out samples (independent seeds); returns their paths and MC seconds."""
-    start = time.perf_counter()
-    paths = []
-    for name, n, seed in (("train", args.n_train, args.seed), ("test", args.n_test, args.seed + 1000)):
-        path = out / "data" / f"{name}.h5"
-        if not path.exists():
-            run(RunSpec(geometry=args.geometry, particle=args.particle, energy=args.energy, n=n, seed=seed),
-                path, workers=args.workers, resume=True)
-        paths.append(path)
-    return paths[0], paths[1], time.perf_counter() - start
+TIMED_BATCHES = (1, 1000)
 
 
-def ms_per_shower(model: Any, energy: float, batch: int, repeats: int, seed: int) -> float:
-    """Median over ``repeats`` timed calls (after one warm-up) of the time per shower."""
-    generator = torch.Generator().manual_seed(seed)
-    energies = np.full(batch, energy, dtype=np.float32)
-    model.sample(energies, generator=generator, batch_size=batch)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.sample(energies, generator=generator, batch_size=batch)
-        times.append((time.perf_counter() - start) / batch)
-    return 1e3 * float(np.median(times))
+def model_budgets(models: str, minutes: float) -> list[tuple[str, float]]:
+    """``flow:5,vae`` -> [("flow", 5.0), ("vae", minutes)]."""
+    return [(item.partition(":")[0], float(item.partition(":")[2] or minutes)) for item in models.split(",")]
 
 
-def bench_model(name: str, minutes: float, args: argparse.Namespace, train: Path, test: Path,
-                out: Path) -> dict[str, Any]:
-    run_dir = out / "runs" / name
-    summary = run_dir / "train_result.json"
-    if not summary.exists():
-        resume = (run_dir / "checkpoint.pt").exists()
-        result = train_run([train], run_dir, None if resume else name, None, resume,
-                           max_minutes=minutes, seed=args.seed)
-        summary.write_text(json.dumps(dataclasses.asdict(result)))
-    trained = json.loads(summary.read_text())
-    model = load_model(run_dir)
-    generated = out / "generated" / f"{name}.h5"
-    if not generated.exists():
-        with ShowerFile(test) as f:
-            energies = f.incident_energies()
-        showers = model.sample(energies, generator=torch.Generator().manual_seed(args.seed), batch_size=1000)
-        write_showers(generated, Showers(energies, showers.numpy(), {
-            "geometry": args.geometry, "particle": args.particle, "generator": name, "seed": args.seed}))
-    report = out / "reports" / name
-    if not (report / "metrics.json").exists():
-        evaluate(read_showers(test), read_showers(generated), get_geometry(args.geometry), report,
-                 seed=args.seed, quick=False, files={"reference": str(test), "generated": str(generated)})
-    metrics = json.loads((report / "metrics.json").read_text())
-    row = {"model": name, "train_minutes": trained["minutes"], "steps": trained["steps"],
-           "stopped_by": trained["reason"],
-           "auc_low": metrics.get("auc_low"), "auc_high": metrics.get("auc_high"), "fpd": metrics.get("fpd")}
-    for batch, repeats in ((1, 50), (1000, 3)):
-        row[f"ms_batch{batch}"] = ms_per_shower(model, 1e4, batch, repeats, args.seed)
-    return row
+def build_pipeline(out: Path, geometry: str, particle: str, energy: str, n_train: int, n_test: int,
+                   budgets: list[tuple[str, float]], workers: int, threads: int, seed: int) -> Pipeline:
+    """Monte Carlo samples, then train → generate → evaluate → time for every model."""
+    train, test = out / "data" / "train.h5", out / "data" / "test.h5"
+    sample = {"geometry": geometry, "particle": particle, "energy": energy, "seed": seed}
+
+    def simulate(path: Path, n: int, sample_seed: int) -> dict[str, Any]:
+        spec = RunSpec(geometry=geometry, particle=particle, energy=energy, n=n, seed=sample_seed)
+        simulate_file(spec, path, workers=workers, resume=True, label="Monte Carlo")
+        return {"showers": n}
+
+    stages = [Stage("simulate-train", f"Monte Carlo: {n_train} training showers",
+                    lambda: simulate(train, n_train, seed), {**sample, "n": n_train}, ("data/train.h5",),
+                    ("data/train.h5.partial",)),
+              Stage("simulate-test", f"Monte Carlo: {n_test} held-out showers",
+                    lambda: simulate(test, n_test, seed + 1000), {**sample, "n": n_test}, ("data/test.h5",),
+                    ("data/test.h5.partial",))]
+    for name, minutes in budgets:
+        stages += model_stages(out, name, minutes, train, test, geometry, particle, threads, seed)
+    return Pipeline(out, stages)
+
+
+def model_stages(out: Path, name: str, minutes: float, train: Path, test: Path, geometry: str, particle: str,
+                 threads: int, seed: int) -> list[Stage]:
+    run_dir, generated, report = out / "runs" / name, out / "generated" / f"{name}.h5", out / "reports" / name
+
+    def fit() -> dict[str, Any]:
+        result = train_model([train], run_dir, name, resume=None, max_minutes=minutes, seed=seed)
+        return {"train_minutes": result.minutes, "steps": result.steps, "stopped_by": result.reason}
+
+    def generate() -> dict[str, Any]:
+        energies, like_particle = incident_energies(None, None, test, seed)
+        generate_with_model(run_dir, energies, generated, 1000, seed, like_particle or None, device="cpu")
+        return {}
+
+    def evaluate() -> dict[str, Any]:
+        metrics = evaluate_files(test, generated, report, seed=seed)
+        return {k: metrics.get(k) for k in ("auc_low", "auc_high", "fpd")}
+
+    def time_it() -> dict[str, Any]:
+        config = BenchConfig(geometry=geometry, particle=particle, energies=(1e4,), batch_sizes=TIMED_BATCHES,
+                             threads=threads, onnx=False, cuda=False, seed=seed, models={name: str(run_dir)})
+        result = bench_models(config, out / "bench" / name)
+        return {f"ms_batch{m['batch']}": m["ms_per_shower"]["median"] for m in result["measurements"]
+                if m["contender"] == f"{name} [torch cpu]"}
+
+    return [Stage(f"train-{name}", f"train {name} (budget {minutes:g} min)", fit, {"minutes": minutes},
+                  (f"runs/{name}/model.pt",), (f"runs/{name}",)),
+            Stage(f"generate-{name}", f"generate {name} at the held-out energies", generate, {},
+                  (f"generated/{name}.h5",)),
+            Stage(f"evaluate-{name}", f"evaluate {name}", evaluate, {}, (f"reports/{name}/metrics.json",)),
+            Stage(f"time-{name}", f"time {name} at batch {TIMED_BATCHES}", time_it, {"threads": threads},
+                  (f"bench/{name}/bench.json",))]
 
 
 def markdown(rows: list[dict[str, Any]], conditions: dict[str, Any]) -> str:
@@ -104,35 +110,36 @@ def markdown(rows: list[dict[str, Any]], conditions: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--geometry", default="ams-ecal")
-    parser.add_argument("--particle", default="e-")
-    parser.add_argument("--energy", default="1GeV:100GeV")
-    parser.add_argument("--models", default="diffusion,flow,vae,cgan")
-    parser.add_argument("--n-train", type=int, default=10000)
-    parser.add_argument("--n-test", type=int, default=2000)
-    parser.add_argument("--minutes", type=float, default=20.0, help="training budget per model")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("bench/models"))
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+def main(
+    geometry: str = typer.Option("ams-ecal", "--geometry"),
+    particle: str = typer.Option("e-", "--particle"),
+    energy: str = typer.Option("1GeV:100GeV", "--energy"),
+    models: str = typer.Option("diffusion,flow,vae,cgan", "--models", help="name[:minutes],..."),
+    n_train: int = typer.Option(10000, "--n-train"),
+    n_test: int = typer.Option(2000, "--n-test"),
+    minutes: float = typer.Option(20.0, "--minutes", help="training budget per model"),
+    workers: int = typer.Option(2, "--workers"),
+    threads: int = typer.Option(2, "--threads"),
+    seed: int = typer.Option(1, "--seed"),
+    out: Path = typer.Option(Path("bench/models"), "--out"),
+) -> None:
+    """Train, evaluate and time every model family on the same Monte Carlo samples."""
+    torch.set_num_threads(threads)
     os.environ.setdefault("CALOFORGE_NO_PROGRESS", "1")
-    train, test, mc_seconds = simulate_samples(args, args.out)
-    budgets = [(item.partition(":")[0], float(item.partition(":")[2] or args.minutes))
-               for item in args.models.split(",")]
-    rows = [{**bench_model(name, minutes, args, train, test, args.out), "budget_min": minutes}
-            for name, minutes in budgets]
-    conditions = {"geometry": args.geometry, "particle": args.particle, "energy": args.energy,
-                  "n_train": args.n_train, "n_test": args.n_test, "budget_min": args.minutes,
-                  "threads": args.threads, "cpu": platform.processor() or platform.machine(),
-                  "date": time.strftime("%Y-%m-%d"), "mc_seconds_this_run": round(mc_seconds, 1)}
-    (args.out / "results.json").write_text(json.dumps({"conditions": conditions, "rows": rows}, indent=1))
-    (args.out / "results.md").write_text(markdown(rows, conditions))
+    budgets = model_budgets(models, minutes)
+    start = time.perf_counter()
+    results = {r.name: r.info for r in build_pipeline(out, geometry, particle, energy, n_train, n_test, budgets,
+                                                      workers, threads, seed).run()}
+    rows = [{"model": name, "budget_min": budget, **results[f"train-{name}"], **results[f"evaluate-{name}"],
+             **results[f"time-{name}"]} for name, budget in budgets]
+    conditions = {"geometry": geometry, "particle": particle, "energy": energy, "n_train": n_train,
+                  "n_test": n_test, "budget_min": minutes, "threads": threads,
+                  "cpu": platform.processor() or platform.machine(), "date": time.strftime("%Y-%m-%d"),
+                  "seconds_this_run": round(time.perf_counter() - start, 1)}
+    (out / "results.json").write_text(json.dumps({"conditions": conditions, "rows": rows}, indent=1))
+    (out / "results.md").write_text(markdown(rows, conditions))
     print(markdown(rows, conditions))
 
 
 if __name__ == "__main__":
-    main()
+    typer.run(main)

@@ -7,12 +7,8 @@ are filled recursively, and values are converted to the annotated scalar types.
 from __future__ import annotations
 
 import dataclasses
-import os
 import typing
-from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from caloforge.errors import InputError
 
@@ -62,18 +58,3 @@ def to_dict(obj: Any) -> dict[str, Any]:
 
     return clean(dataclasses.asdict(obj))
 
-
-def load_yaml(cls: type[T], path: str | os.PathLike[str] | None, overrides: dict[str, Any] | None = None) -> T:
-    """Load ``cls`` from a YAML file (or defaults when ``path`` is None), then apply overrides."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"config file {path} does not exist")
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-        data = loaded or {}
-    data = {**data, **(overrides or {})}
-    return from_dict(cls, data, str(path) if path else "config")

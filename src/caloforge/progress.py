@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from caloforge.cli.common import console
+from caloforge.terminal import console
 
 
 class RateColumn(ProgressColumn):

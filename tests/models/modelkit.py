@@ -47,8 +47,9 @@ def _lateral(layer: LayerBinning, x0: np.ndarray, y0: np.ndarray, width: float) 
 
 
 def synthetic_showers(n: int, seed: int, e_min: float = 1e3, e_max: float = 1e5,
-                      geometry: str = "ams-ecal") -> Showers:
-    """``n`` showers at log-uniform energies in [e_min, e_max] MeV on a simulatable geometry."""
+                      geometry: str = "ams-ecal", sampling: float = SAMPLING) -> Showers:
+    """``n`` showers at log-uniform energies in [e_min, e_max] MeV on a simulatable geometry,
+    with visible fraction ``sampling``."""
     g = get_geometry(geometry)
     rng = np.random.default_rng(seed)
     energies = np.exp(rng.uniform(np.log(e_min), np.log(e_max), n))
@@ -58,7 +59,7 @@ def synthetic_showers(n: int, seed: int, e_min: float = 1e3, e_max: float = 1e5,
     a = b * t_max + 1
     edges = _layer_edges_x0(g)
     profile = np.diff(stats.gamma.cdf(edges[None, :], a, scale=1 / b), axis=1)
-    visible = energies[:, None] * SAMPLING * rng.normal(1, 0.03, (n, 1)) * profile
+    visible = energies[:, None] * sampling * rng.normal(1, 0.03, (n, 1)) * profile
     x0, y0 = rng.uniform(-4.5, 4.5, (2, n, 1))
     out = np.zeros((n, g.n_voxels))
     for pos, layer in enumerate(layers):
@@ -88,10 +89,12 @@ def tiny_config_file(directory: Path, model: str, **training: object) -> Path:
     return path
 
 
-def tiny_model(name: str, showers: Showers) -> ShowerModel:
-    """A tiny model of family ``name`` with preprocessing fitted on ``showers`` (untrained)."""
+def tiny_model(name: str, showers: Showers, particles: tuple[str, ...] | None = None) -> ShowerModel:
+    """A tiny model of family ``name`` with preprocessing fitted on ``showers`` (untrained);
+    ``particles``: the particles it is conditioned on (default: the showers' one)."""
     torch.manual_seed(0)
-    spec = DataSpec.from_data(get_geometry(showers.geometry), showers.energies, showers.showers, (showers.particle,))
+    spec = DataSpec.from_data(get_geometry(showers.geometry), showers.energies, showers.showers,
+                              particles or (showers.particle,))
     model = build_model(name, make_config(name, TINY_MODEL_ARGS.get(name)), spec)
     model.fit_preprocessing(showers.energies, showers.showers, kept_voxels(showers.showers))
     return model

@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from modelkit import MODELS, TINY_TRAINING, tiny_model
+from modelkit import MODELS, TINY_TRAINING, synthetic_showers, tiny_model
 
+from caloforge.errors import InputError
 from caloforge.io import Showers
 from caloforge.models import ShowerModel, load_model, save_model
-from caloforge.training import TrainConfig
+from caloforge.training import TrainConfig, fit_model
 
 
 @pytest.fixture(scope="module", params=MODELS)
@@ -19,7 +20,7 @@ def fitted(request: pytest.FixtureRequest, tiny_showers: Showers) -> ShowerModel
     """A tiny model of each family after a short fit (a few seconds)."""
     torch.set_num_threads(1)
     model = tiny_model(request.param, tiny_showers)
-    model.fit(tiny_showers.energies, tiny_showers.showers, TrainConfig(**{**TINY_TRAINING, "max_steps": 150}))
+    fit_model(model, tiny_showers.energies, tiny_showers.showers, TrainConfig(**{**TINY_TRAINING, "max_steps": 150}))
     return model
 
 
@@ -62,9 +63,6 @@ def test_save_load_round_trip(fitted: ShowerModel, tmp_path: Path) -> None:
     a = fitted.sample(energies, generator=torch.Generator().manual_seed(9))
     b = loaded.sample(energies, generator=torch.Generator().manual_seed(9))
     assert loaded.name == fitted.name and torch.equal(a, b)
-    fitted.save(tmp_path / "again.pt")  # the same through the model's own methods
-    c = ShowerModel.load(tmp_path / "again.pt").sample(energies, generator=torch.Generator().manual_seed(9))
-    assert torch.equal(a, c)
 
 
 def test_condition_respected(fitted: ShowerModel, tiny_showers: Showers) -> None:
@@ -94,3 +92,56 @@ def test_gradients_reach_every_parameter(name: str, tiny_showers: Showers) -> No
     assert all(np.isfinite(v) for v in losses.values())
     missing = [k for k, _ in model.named_parameters() if not grads.get(k)]
     assert not missing, f"no gradient reaches {missing}"
+
+
+def test_log_prob_where_the_family_has_one(fitted: ShowerModel, tiny_showers: Showers) -> None:
+    """``log_prob(energies, showers)`` takes the arguments in ``sample``'s order: finite, seeded,
+    and higher for the data than for the same showers scaled by 3 (families with an exact
+    likelihood); a clear error for the others."""
+    e, s = tiny_showers.energies[:16], tiny_showers.showers[:16]
+    if not fitted.exact_likelihood:
+        with pytest.raises(InputError, match="no exact likelihood"):
+            fitted.log_prob(e, s)
+        return
+    a, b = fitted.log_prob(e, s), fitted.log_prob(e, s)
+    assert a.shape == (16,) and torch.isfinite(a).all() and torch.equal(a, b)
+    assert float(fitted.log_prob(e, 3 * s).mean()) < float(a.mean())
+
+
+def test_validation_loss_is_deterministic(fitted: ShowerModel, tiny_showers: Showers) -> None:
+    x, c = fitted.encode(torch.from_numpy(tiny_showers.energies[:64]), torch.from_numpy(tiny_showers.showers[:64]))
+    values = [fitted.validation_loss(x, c, torch.Generator().manual_seed(5)) for _ in range(2)]
+    assert np.isfinite(values[0]) and values[0] == values[1]
+
+
+def test_unknown_sampling_option_is_refused(fitted: ShowerModel) -> None:
+    with pytest.raises(InputError, match="no option"):
+        fitted.sample(np.array([1e4], dtype=np.float32), temperature=0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MODELS)
+def test_two_particles(name: str, tiny_showers: Showers, tmp_path: Path) -> None:
+    """Trained on two particles, a model is conditioned on which: it asks for the particle, gives
+    different showers for the two from the same noise, and keeps its particles through save/load."""
+    torch.set_num_threads(1)
+    other = synthetic_showers(300, seed=7, sampling=0.05)  # half the visible fraction
+    energies = np.concatenate([tiny_showers.energies, other.energies])
+    showers = np.concatenate([tiny_showers.showers, other.showers])
+    particle = np.repeat([0, 1], [len(tiny_showers), len(other)])
+    model = tiny_model(name, Showers(energies, showers, tiny_showers.attrs), particles=("e-", "p"))
+    fit_model(model, energies, showers, TrainConfig(**{**TINY_TRAINING, "max_steps": 30}), particle)
+    e = np.full(8, 2e4, dtype=np.float32)
+    with pytest.raises(InputError, match="say which one"):
+        model.sample(e)
+    with pytest.raises(InputError, match="not trained on"):
+        model.sample(e, ["gamma"])
+    a = model.sample(e, ["e-"], generator=torch.Generator().manual_seed(2))
+    b = model.sample(e, ["p"], generator=torch.Generator().manual_seed(2))
+    assert a.shape == b.shape == (8, model.spec.n_voxels) and not torch.equal(a, b)
+    save_model(model, tmp_path / "model.pt")
+    loaded = load_model(tmp_path)
+    assert loaded.spec.particles == ("e-", "p")
+    assert torch.equal(loaded.sample(e, ["p"], generator=torch.Generator().manual_seed(2)), b)
+    if model.exact_likelihood:
+        assert torch.isfinite(model.log_prob(e, a.numpy(), ["e-"])).all()

@@ -133,7 +133,7 @@ def test_bench_option_errors_are_one_line_and_early(files, tmp_path):
     wrong.write_text(json.dumps({"rows": []}))
     (tmp_path / "empty").mkdir()
     for bench, message in ((tmp_path / "nope.json", "not found"), (bad_json, "not valid JSON"),
-                           (wrong, "not a bench.json"), (tmp_path / "empty", "no bench.md")):
+                           (wrong, "not a bench.json"), (tmp_path / "empty", "no bench.json")):
         result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "-g",
                                      str(files / "gen.h5"), "-o", str(tmp_path / "out"),
                                      "--bench", str(bench)])
@@ -141,15 +141,23 @@ def test_bench_option_errors_are_one_line_and_early(files, tmp_path):
         assert not (tmp_path / "out").exists()  # checked before the evaluation starts
 
 
-def test_bench_json_without_markdown_is_rendered(bench_dir, tmp_path):
+def test_report_reads_bench_json(bench_dir, tmp_path):
+    """The report renders bench.json itself (folder, bench.json, or a bench.md beside it) with the
+    rows of bench.md; a bench.md alone is refused."""
+    from caloforge.bench.table import markdown_table
+
     alone = tmp_path / "bench.json"
     alone.write_text((bench_dir / "bench.json").read_text())
     title, body = bench_section(alone)
     assert title.startswith("Speed") and "<table>" in body and "monte-carlo" in body
-    assert bench_section(bench_dir)[1] == body  # folder (bench.md) gives the same table
-    (tmp_path / "empty.md").write_text("no table here\n")
-    with pytest.raises(InputError, match="no table"):
-        bench_section(tmp_path / "empty.md")
+    assert bench_section(bench_dir)[1] == body == bench_section(bench_dir / "bench.md")[1]
+    result = json.loads(alone.read_text())
+    for row in markdown_table(result).splitlines()[4:]:
+        assert all(cell.strip() in body for cell in row.strip("|").split("|"))
+    (tmp_path / "md").mkdir()
+    (tmp_path / "md" / "bench.md").write_text((bench_dir / "bench.md").read_text())
+    with pytest.raises(InputError, match="reads the bench.json"):
+        bench_section(tmp_path / "md" / "bench.md")
 
 
 def test_evaluate_command_imports_no_heavy_modules():

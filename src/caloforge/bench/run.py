@@ -16,8 +16,11 @@ import torch
 from caloforge._version import __version__
 from caloforge.atomic import write_text_atomic
 from caloforge.bench.contenders import monte_carlo, onnx_models, scratch_dir, torch_model
+from caloforge.bench.table import markdown_table
 from caloforge.bench.timing import Contender, Measurement, interleaved, peak_rss_mb
 from caloforge.errors import InputError
+
+__all__ = ["BenchConfig", "best_speedups", "markdown_table", "run_bench"]
 
 DEFAULT_BATCHES = (1, 16, 256, 4096)
 
@@ -137,24 +140,3 @@ def best_speedups(result: dict[str, Any]) -> dict[str, dict[str, float]]:
         if median > entry["best"]:
             entry["best"], entry["best_batch"] = median, row["batch"]
     return best
-
-
-def markdown_table(result: dict[str, Any]) -> str:
-    """The speed table (ms/shower and speed-up over the Monte Carlo) as Markdown."""
-    cond = result["conditions"]
-    lines = [f"Geometry {cond['geometry']}, {cond['particle']}; {cond['threads']} CPU thread(s); "
-             f"median of {cond['rounds']} interleaved rounds (min-max); warm-up excluded; "
-             f"peak RSS {result['peak_rss_mb']:.0f} MB.", "",
-             "| contender | energy | batch | ms/shower | speed-up vs MC |", "|---|---|---|---|---|"]
-    ups = {(r["contender"], r["energy_mev"], r["batch"]): r["speedup"] for r in result["speedups"]}
-    for m in result["measurements"]:
-        t = m["ms_per_shower"]
-        up = ups.get((m["contender"], m["energy_mev"], m["batch"]))
-        up_text = (f"{up['median']:.3g}x ({up['min']:.3g}-{up['max']:.3g})" if up else
-                   f"1 (reference: {m['showers_per_s']:.3g} showers/s)" if "showers_per_s" in m else "1 (reference)")
-        lines.append(f"| {m['contender']} | {m['energy_mev'] / 1e3:g} GeV | {m['batch']} | "
-                     f"{t['median']:.4g} ({t['min']:.3g}-{t['max']:.3g}) | {up_text} |")
-    for skip in result.get("skipped", []):
-        lines.append(f"| {skip['contender']} | {skip['energy_mev'] / 1e3:g} GeV | {skip['batch']} | "
-                     f"skipped: {skip['reason']} | |")
-    return "\n".join(lines) + "\n"

@@ -14,6 +14,9 @@ from caloforge.units import parse_energy_spec
 
 
 def _batches(text: str) -> tuple[int, ...]:
+    """``1,16,256`` -> (1, 16, 256). Our own parsing, because click (and typer) have no
+    comma-separated list type: a list option repeats its flag (``--batch-sizes 1 --batch-sizes
+    16``), and the comma form is the one ``--energies`` and the README use."""
     try:
         values = tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError:
@@ -50,8 +53,8 @@ def bench(
     seed: int = SEED_OPTION,
 ) -> None:
     """Time the Monte Carlo and each model (ms/shower, speed-up, peak memory); write bench.json and bench.md."""
-    from caloforge.bench.run import BenchConfig, best_speedups, run_bench
-    from caloforge.progress import make_progress
+    from caloforge.bench.run import BenchConfig, best_speedups
+    from caloforge.stages.bench import bench_models
 
     kind, values = parse_energy_spec(energies)
     if kind == "range":
@@ -60,9 +63,7 @@ def bench(
                          batch_sizes=_batches(batch_sizes), rounds=rounds, threads=threads, onnx=onnx,
                          max_call_s=max_call_s,
                          seed=seed, models=_model_names(list(models) + list(more_models or [])))
-    with make_progress("points") as progress:
-        task = progress.add_task("bench", total=None, status="")
-        result = run_bench(config, out_dir, lambda name: progress.update(task, advance=1, status=name))
+    result = bench_models(config, out_dir)
     table = Table("contender @ energy", "speed-up batch 1", "best speed-up (batch)",
                   title="speed-up over the Monte Carlo")
     for key, entry in best_speedups(result).items():

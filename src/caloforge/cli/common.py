@@ -8,12 +8,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 
 from caloforge.errors import CaloForgeError
+from caloforge.terminal import console, out
 
-console = Console(stderr=True)
-out = Console()
+__all__ = ["EXIT_INTERRUPTED", "SEED_OPTION", "console", "fail", "handle_errors", "out"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_INTERRUPTED = 130

@@ -35,13 +35,12 @@ def demo(
     from caloforge.geometry import get_geometry
     from caloforge.models import list_models
 
-    get_geometry(geometry)
+    particle = get_geometry(geometry).readout.particle  # the particle the geometry is binned for
     if model not in list_models():
         from caloforge.errors import InputError
 
         raise InputError(f"unknown model {model!r} (known: {', '.join(list_models())})")
-    config = DemoConfig(geometry=geometry, model=model, seed=seed,
-                        particle="photon" if geometry.startswith("ds1-photon") else "electron")
+    config = DemoConfig(geometry=geometry, model=model, seed=seed, particle=particle)
     config = config.quick() if quick else config
     if workers:
         config = dataclasses.replace(config, workers=workers)

@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from caloforge.cli.common import SEED_OPTION, handle_errors, out
-from caloforge.errors import InputError
 
 # numpy, h5py, torch, scikit-learn and matplotlib are imported inside ``evaluate``: importing
 # them here would make every ``caloforge`` call (``--help`` included) pay ~2 s for them.
@@ -56,29 +55,11 @@ def evaluate(
 ) -> None:
     """Compare generated showers with a reference: features, separation powers, W1, classifier
     AUC, FPD/KPD, diversity, rare events; writes OUT/metrics.json and a self-contained OUT/report.html."""
-    import numpy as np
+    from caloforge.stages.evaluate import evaluate_files
 
-    from caloforge.io import read_random
-    from caloforge.progress import make_progress
-    from caloforge.report.bench_section import bench_section
-    from caloforge.validate.checks import resolve_geometry
-    from caloforge.validate.suite import EVALUATION_STAGES
-    from caloforge.validate.suite import evaluate as run_evaluation
-
-    sections = [bench_section(bench)] if bench is not None else []  # fail before the long part
-    rng = np.random.default_rng(seed)
-    ref, gen = read_random(reference, max_showers, rng), read_random(generated, max_showers, rng)
-    geo = resolve_geometry(ref, gen, geometry)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: exists and is not a folder")
     start = time.perf_counter()
-    with make_progress("stages") as progress:
-        task = progress.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
-        metrics = run_evaluation(
-            ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
-            files={"reference": str(reference), "generated": str(generated)},
-            extra_sections=sections,
-            step=lambda name: progress.update(task, advance=1, status=name))
+    metrics = evaluate_files(reference, generated, out_dir, seed=seed, quick=quick, geometry=geometry,
+                             max_showers=max_showers, threshold=threshold, bench=bench)
     out.print(summary_table(metrics))
     out.print(f"wrote {out_dir / 'metrics.json'} and {out_dir / 'report.html'} "
               f"in {time.perf_counter() - start:.1f} s")

@@ -14,9 +14,9 @@ import typer
 from caloforge.cli.common import SEED_OPTION, handle_errors, out
 from caloforge.errors import InputError
 from caloforge.geometry import DEFAULT_GEOMETRY
-from caloforge.progress import make_progress, resumed_counter
 from caloforge.simulate.api import Cuts
-from caloforge.simulate.runner import RunSpec, run
+from caloforge.simulate.runner import RunSpec
+from caloforge.stages.simulate import simulate_file
 from caloforge.units import parse_energy
 
 DEFAULT_CUTS = Cuts()
@@ -63,8 +63,5 @@ def simulate(
     _check_target(out_path, resume, force)
     if force:
         Path(str(out_path) + ".partial").unlink(missing_ok=True)
-    with make_progress("showers") as bar:
-        task = bar.add_task("simulating", total=n, status="")
-        new = run(spec, out_path, workers=workers, resume=resume, chunk_size=chunk_size,
-                  on_chunk=resumed_counter(bar, task))
+    new = simulate_file(spec, out_path, workers=workers, resume=resume, chunk_size=chunk_size)
     out.print(f"wrote {out_path}: {n} showers ({new} simulated now) of {spec.particle} in {geometry}")

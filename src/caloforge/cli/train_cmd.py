@@ -23,13 +23,10 @@ def train(
     device: str = typer.Option(None, "--device", help="auto (CUDA when available), cpu, cuda, cuda:1 ..."),
 ) -> None:
     """Train a conditional shower generator; Ctrl-C saves a checkpoint (continue with --resume)."""
-    from caloforge.models import DEFAULT_MODEL
-    from caloforge.training import train_run
+    from caloforge.stages.train import train_model
 
-    if model is None and config is None and not resume:
-        model = DEFAULT_MODEL
-    result = train_run(list(data), out_dir, model, config, resume, max_steps=max_steps, max_minutes=max_minutes,
-                       seed=seed, device=device)
+    result = train_model(list(data), out_dir, model, config, resume, max_steps=max_steps, max_minutes=max_minutes,
+                         seed=seed, device=device)
     out.print(f"trained {result.steps} steps in {result.minutes:.1f} min (stopped by {result.reason}), "
               f"best validation loss {result.best_val_loss:.4g}; model in {out_dir / 'model.pt'}")
     if result.augmentation:

@@ -10,90 +10,78 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caloforge.demo.config import DemoConfig
-from caloforge.demo.pipeline import Pipeline, Stage
+from caloforge.stages.pipeline import Pipeline, Stage
+
+if TYPE_CHECKING:
+    from caloforge.geometry import Geometry
+    from caloforge.io import Showers
 
 TRAIN, TEST, GENERATED = "data/train.h5", "data/test.h5", "generated.h5"
 
 
 def _simulate(config: DemoConfig, root: Path, name: str, n: int, seed: int) -> dict[str, Any]:
-    from caloforge.progress import make_progress, resumed_counter
-    from caloforge.simulate.runner import RunSpec, run
+    from caloforge.simulate.runner import RunSpec
+    from caloforge.stages.simulate import simulate_file
 
     spec = RunSpec(geometry=config.geometry, particle=config.particle, energy=config.energy, n=n, seed=seed)
-    with make_progress("showers") as bar:
-        task = bar.add_task("Monte Carlo", total=n, status="")
-        run(spec, root / name, workers=config.workers, resume=True, on_chunk=resumed_counter(bar, task))
+    simulate_file(spec, root / name, workers=config.workers, resume=True, label="Monte Carlo")
     return {"showers": n}
 
 
 def _train(config: DemoConfig, root: Path) -> dict[str, Any]:
-    from caloforge.training import train_run
+    from caloforge.stages.train import train_model
 
-    out = root / "runs" / config.model
-    resume = (out / "checkpoint.pt").is_file()
-    result = train_run([root / TRAIN], out, None if resume else config.model, None, resume,
-                       max_steps=config.train_steps, max_minutes=config.train_minutes, seed=config.seed)
+    result = train_model([root / TRAIN], root / "runs" / config.model, config.model, resume=None,
+                         max_steps=config.train_steps, max_minutes=config.train_minutes, seed=config.seed)
     return {"steps": result.steps, "minutes": result.minutes, "stopped_by": result.reason,
             "best_val_loss": result.best_val_loss}
 
 
 def _generate(config: DemoConfig, root: Path) -> dict[str, Any]:
-    import torch
+    from caloforge.stages.generate import generate_with_model, incident_energies
 
-    from caloforge.io import ShowerFile, Showers, write_showers
-    from caloforge.models import load_model
-
-    with ShowerFile(root / TEST) as f:
-        energies = f.incident_energies()
-    model = load_model(root / "runs" / config.model)
-    showers = model.sample(energies, generator=torch.Generator().manual_seed(config.seed), batch_size=1000)
-    write_showers(root / GENERATED, Showers(energies, showers.numpy(), {
-        "geometry": model.spec.geometry, "particle": config.particle, "generator": model.name,
-        "seed": config.seed}))
+    energies, particle = incident_energies(None, None, root / TEST, config.seed)
+    generate_with_model(root / "runs" / config.model, energies, root / GENERATED, 1000, config.seed,
+                        particle or None, device="cpu")
     return {"showers": len(energies)}
 
 
-def _evaluate(config: DemoConfig, root: Path) -> dict[str, Any]:
-    """The validation report, with the demo's own sections: geometry, event display, speed table."""
-    from caloforge.demo.extras import event_display_html, geometry_html
-    from caloforge.geometry import get_geometry
-    from caloforge.io import read_showers
-    from caloforge.progress import make_progress
-    from caloforge.report.bench_section import bench_section
-    from caloforge.validate.suite import EVALUATION_STAGES, evaluate
+def _report_sections(config: DemoConfig) -> Callable[[Showers, Showers, Geometry], list[tuple[str, str]]]:
+    """The demo's own report sections: single-shower event display and the detector geometry."""
+    from caloforge.report.sections import event_display_html, geometry_html
 
-    geometry = get_geometry(config.geometry)
-    n = config.max_eval_showers
-    reference, generated = read_showers(root / TEST, n=n), read_showers(root / GENERATED, n=n)
-    sections = [
-        bench_section(root / "bench"),
-        ("Event display", event_display_html(reference, generated, geometry, seed=config.seed)),
-        ("Detector geometry", geometry_html(geometry)),
-    ]
-    with make_progress("stages") as bar:
-        task = bar.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
-        metrics = evaluate(reference, generated, geometry, root / "report", seed=config.seed,
-                           quick=config.classifier_quick, files={"reference": TEST, "generated": GENERATED},
-                           extra_sections=sections, step=lambda name: bar.update(task, advance=1, status=name))
+    def sections(reference: Showers, generated: Showers, geometry: Geometry) -> list[tuple[str, str]]:
+        return [("Event display", event_display_html(reference, generated, geometry, seed=config.seed)),
+                ("Detector geometry", geometry_html(geometry))]
+
+    return sections
+
+
+def _evaluate(config: DemoConfig, root: Path) -> dict[str, Any]:
+    """The validation report, with the speed table, event display and geometry sections."""
+    from caloforge.stages.evaluate import evaluate_files
+
+    metrics = evaluate_files(root / TEST, root / GENERATED, root / "report", seed=config.seed,
+                             quick=config.classifier_quick, geometry=config.geometry,
+                             max_showers=config.max_eval_showers, bench=root / "bench",
+                             sections=_report_sections(config))
     return {k: metrics.get(k) for k in ("auc_low", "auc_high", "fpd", "kpd")}
 
 
 def _bench(config: DemoConfig, root: Path) -> dict[str, Any]:
-    from caloforge.bench.run import BenchConfig, best_speedups, run_bench
-    from caloforge.progress import make_progress
+    from caloforge.bench.run import BenchConfig, best_speedups
+    from caloforge.stages.bench import bench_models
 
     bench = BenchConfig(geometry=config.geometry, particle=config.particle, energies=config.bench_energies,
                         batch_sizes=config.bench_batches, rounds=config.bench_rounds, seed=config.seed,
                         onnx=config.bench_onnx, max_call_s=config.bench_max_call_s,
                         models={config.model: str(root / "runs" / config.model)})
-    with make_progress("timings") as bar:
-        task = bar.add_task("bench", total=None, status="")
-        result = run_bench(bench, root / "bench", on_step=lambda name: bar.update(task, advance=1, status=name))
-    return {"speedups": best_speedups(result)}
+    return {"speedups": best_speedups(bench_models(bench, root / "bench"))}
 
 
 def build_pipeline(config: DemoConfig, root: Path) -> Pipeline:

@@ -1,7 +1,7 @@
 """Read and write the CaloChallenge binning XML format.
 
 ``<Bins><Bin pid=".." name=".."><Layer id=".." r_edges="0,5,.." n_bin_alpha=".."/>...``
-(see shared/docs/calochallenge-protocol.md). Strip layers, which the challenge format cannot
+(the CaloChallenge 2022 format, arXiv:2410.21611). Strip layers, which the challenge format cannot
 express, use a CaloForge extension: ``<Layer id=".." kind="strip" axis="x" n_cells="72"
 pitch="9"/>``. Other attributes of ``<Bin>`` (etaMin, etaMax, ...) are kept for round trips.
 """

@@ -1,7 +1,7 @@
 """Material table of the built-in detectors.
 
 Values from the PDG "Atomic and Nuclear Properties of Materials" tables (pdg.lbl.gov/AtomicNuclear
-Properties) as summarised in ``shared/docs/mc-physics.md``: density, radiation length X0, Moliere
+Properties): density, radiation length X0, Moliere
 radius R_M, critical energy E_c (electrons), nuclear interaction length, mean excitation energy I.
 Compositions are mass fractions, used by the Monte Carlo for cross sections that scale with Z.
 """
@@ -51,12 +51,6 @@ class Material:
     def Z_over_A(self) -> float:
         """Mean <Z/A> (mol/g): electrons per gram / N_A, which sets ionisation and Compton."""
         return sum(e.mass_fraction * e.Z / e.A for e in self.elements)
-
-    @property
-    def Z_eff(self) -> float:
-        """Electron-weighted mean atomic number, for quick Z-scaling estimates."""
-        weights = [e.mass_fraction * e.Z / e.A for e in self.elements]
-        return sum(w * e.Z for w, e in zip(weights, self.elements, strict=True)) / sum(weights)
 
 
 def _compound(parts: dict[tuple[int, float], float]) -> tuple[Element, ...]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from caloforge.errors import GeometryError
+from caloforge.geometry.binning import Readout
 from caloforge.geometry.binning_xml import read_binning_xml
-from caloforge.geometry.builtin import GEOMETRIES
+from caloforge.geometry.builtin import CHALLENGE_THRESHOLDS, GEOMETRIES
 from caloforge.geometry.detector import Geometry
 
 
@@ -35,4 +36,11 @@ def get_geometry(name_or_path: str) -> Geometry:
         if known.readout.layers == readout.layers:
             return known
     return Geometry(name=path.name, description=f"binning read from {path}", slabs=(),
-                    readout=readout, sources=str(path))
+                    readout=readout, sources=str(path), voxel_threshold=_threshold_of(readout))
+
+
+def _threshold_of(readout: Readout) -> float:
+    """The CaloChallenge threshold for a challenge binning (known by its particle), else the default."""
+    if readout.pid in CHALLENGE_THRESHOLDS and all(layer.kind == "polar" for layer in readout.layers):
+        return CHALLENGE_THRESHOLDS[readout.pid]
+    return Geometry.voxel_threshold

@@ -5,15 +5,8 @@ generator=...)``, ``model.export_sampler()``; see ``caloforge.models.base`` for 
 """
 
 from caloforge.models.base import ConditionEncoder, DataSpec, ShowerModel, ShowerSampler
-from caloforge.models.registry import (
-    MODELS,
-    build_model,
-    list_models,
-    load_model,
-    make_config,
-    model_class,
-    save_model,
-)
+from caloforge.models.registry import MODELS, build_model, list_models, make_config, model_class
+from caloforge.models.store import load_model, save_model
 
 DEFAULT_MODEL = "flow"  # fast and the best on the classifier test: see README "Models"
 

@@ -3,28 +3,37 @@
 A model is an ``nn.Module`` built from its typed config dataclass and a ``DataSpec`` (what the
 training data looked like). Everything the model needs at generation time is in its state_dict
 (preprocessing and condition scaling are buffers) plus these two dataclasses, so ``model.pt``
-needs nothing else (nanoGPT's ``model_args`` idea).
+needs nothing else (nanoGPT's ``model_args`` idea). A model computes losses and samples; the
+training loop is ``caloforge.training`` and ``model.pt`` is written and read by
+``caloforge.models.store``.
 
-Contract for a family (subclass ``ShowerModel``):
+Contract for a family (subclass ``ShowerModel``), checked by ``tests/models/test_contract.py``:
 
 * ``config_class``: its config dataclass, with a ``preprocessing: PreprocessConfig`` field.
-* training: ``loss(x, c)`` for single-optimizer models, or override ``configure_optimizers``
-  and ``train_step(x, c, step, optimizers)`` (GANs: two optimizers). ``validation_loss(x, c,
-  generator)`` is what early stopping watches (defaults to ``loss``).
+* training: ``loss(x, c, generator=None)`` for single-optimizer models, or override
+  ``configure_optimizers`` and ``train_step(x, c, step, optimizers)`` (GANs: two optimizers).
+  Every random number of a loss comes from ``generator`` when one is given (``noise.randn``), so
+  ``validation_loss(x, c, generator)``, what early stopping watches, is the loss with fixed
+  noise; a family whose loss does not measure quality (GANs) overrides it.
 * generation: ``body(**options) -> nn.Module`` with ``forward(noise, c) -> features`` and
-  ``noise_dims`` (noise shape without the batch axis). The base class wraps it into
-  ``ShowerSampler``: a pure module ``forward(noise, energies[, particles]) -> showers (MeV)``
-  with no random numbers inside, shared by ``sample``, ``caloforge generate`` and ONNX export.
-* ``log_prob(showers, energies[, particles])`` where the family has one (flows).
+  ``noise_dims`` (noise shape without the batch axis); ``sample_options`` names the options
+  ``body`` accepts (others are refused here, once for all families). The base class wraps the
+  body into ``ShowerSampler``: a pure module ``forward(noise, energies[, particles]) -> showers
+  (MeV)`` with no random numbers inside, shared by ``sample``, ``caloforge generate`` and ONNX.
+* likelihood: families with ``exact_likelihood`` implement ``feature_log_prob(x, c)``; the
+  public ``log_prob(energies, showers, particles)`` takes the arguments in the order of
+  ``sample(energies, particles)``.
+* networks that need the fitted voxel layout derive from ``models.nn.VoxelLayout``; the base
+  class fills them in ``fit_preprocessing``.
 
 Here ``x`` are preprocessed features (N, n_features) and ``c`` the encoded condition
 (N, n_cond): log E scaled to [-1, 1] over the training range, then a particle one-hot when the
-training data held several particles.
+training data held several particles. Particles are given by name (``spec.particles``).
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -33,6 +42,7 @@ import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
+from caloforge.models.nn.layout import VoxelLayout
 from caloforge.preprocessing import LogEnergy, ShowerPreprocessor, kept_voxels
 
 
@@ -121,20 +131,6 @@ class ShowerModel(nn.Module):
         self.preprocessor = ShowerPreprocessor(config.preprocessing, spec.layer_sizes, spec.n_kept)
         self.conditioner = ConditionEncoder(len(spec.particles))
 
-    # -- persistence (the registry's functions, as methods) -----------------------------------
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write ``model.pt`` atomically: weights, config, data spec and preprocessing state."""
-        from caloforge.models.registry import save_model
-
-        save_model(self, path)
-
-    @staticmethod
-    def load(path: str | os.PathLike[str], device: str | torch.device = "cpu") -> ShowerModel:
-        """Any family's model from ``model.pt`` or a run folder (the file says which family)."""
-        from caloforge.models.registry import load_model
-
-        return load_model(path, device)
-
     # -- shapes and encodings --------------------------------------------------------------
     @property
     def n_features(self) -> int:
@@ -148,9 +144,12 @@ class ShowerModel(nn.Module):
         """Fit preprocessing and energy scaling on the training set (MeV); see ShowerPreprocessor.fit."""
         self.preprocessor.fit(energies, showers, kept)
         self.conditioner.log_energy.fit(torch.from_numpy(np.asarray(energies, dtype=np.float32)))
+        for module in self.modules():
+            if isinstance(module, VoxelLayout):
+                module.set_layout(self.preprocessor.kept, self.preprocessor.gather)
 
-    def particle_onehot(self, names: list[str] | np.ndarray | None, n: int) -> Tensor | None:
-        """One-hot (N, P) of particle names, None for single-particle models."""
+    def particle_onehot(self, names: Sequence[str] | np.ndarray | None, n: int) -> Tensor | None:
+        """One-hot (N, P) of particle names (one name for all, or N), None for single-particle models."""
         particles = self.spec.particles
         if len(particles) <= 1:
             return None
@@ -160,28 +159,23 @@ class ShowerModel(nn.Module):
         unknown = sorted(set(names) - set(particles))
         if unknown:
             raise InputError(f"model not trained on particle(s) {unknown} (known: {', '.join(particles)})")
-        index = torch.tensor([particles.index(p) for p in names])
-        return nn.functional.one_hot(index, len(particles)).float()
+        return self.particle_onehot_of_index(np.array([particles.index(p) for p in names]))
+
+    def particle_onehot_of_index(self, index: np.ndarray | None) -> Tensor | None:
+        """One-hot (N, P) of indices into ``spec.particles`` (the trainer's form), None for
+        single-particle models or when no index is given."""
+        if index is None or len(self.spec.particles) <= 1:
+            return None
+        return nn.functional.one_hot(torch.from_numpy(np.asarray(index)).long(), len(self.spec.particles)).float()
 
     def encode(self, energies: Tensor, showers: Tensor, particles: Tensor | None = None,
                generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
         """Showers (MeV) and conditions -> (features x, condition c); dequantised with a generator."""
         return self.preprocessor(energies, showers, generator), self.conditioner(energies, particles)
 
-    def fit(self, energies: np.ndarray, showers: np.ndarray, train: Any = None, particle: np.ndarray | None = None,
-            run_dir: Any = None) -> Any:
-        """Train on showers (N, n_voxels) MeV at incident energies (N,) MeV; see caloforge.training.
-
-        ``train`` is a ``TrainConfig`` (defaults if None), ``particle`` (N,) indices into
-        ``spec.particles``; with ``run_dir`` checkpoints and stats are written there.
-        Returns a ``TrainResult``; afterwards the model holds the EMA (best) weights.
-        """
-        from caloforge.training.run import fit_model
-
-        return fit_model(self, energies, showers, train, particle, run_dir)
-
     # -- training contract -----------------------------------------------------------------
-    def loss(self, x: Tensor, c: Tensor) -> Tensor:  # pragma: no cover - abstract
+    def loss(self, x: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:  # pragma: no cover
+        """Training loss (a scalar); its noise from ``generator`` when given (see ``noise.randn``)."""
         raise NotImplementedError
 
     def configure_optimizers(self, train: Any) -> list[torch.optim.Optimizer]:
@@ -203,22 +197,52 @@ class ShowerModel(nn.Module):
 
     @torch.no_grad()
     def validation_loss(self, x: Tensor, c: Tensor, generator: torch.Generator) -> float:
-        """What early stopping watches; families with a random loss use ``generator``."""
-        return float(self.loss(x, c))
+        """What early stopping watches: the loss with its noise drawn from ``generator``."""
+        return float(self.loss(x, c, generator))
+
+    # -- likelihood (families with ``exact_likelihood``) -------------------------------------
+    def feature_log_prob(self, x: Tensor, c: Tensor) -> Tensor:  # pragma: no cover - abstract
+        """log p(x | c) (N,) in the feature space, for families with an exact likelihood."""
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def log_prob(self, energies: Tensor | np.ndarray, showers: Tensor | np.ndarray,
+                 particles: Sequence[str] | None = None, generator: torch.Generator | None = None) -> Tensor:
+        """Exact log-likelihood (N,) of showers (N, n_voxels) MeV at incident energies (N,) MeV, in
+        nats, in the preprocessed, dequantised feature space (without the preprocessing's Jacobian).
+
+        Empty voxels are dequantised as in training (noise from ``generator``, seed 0 by default):
+        without it they sit on a delta spike where the density is not defined.
+        """
+        if not self.exact_likelihood:
+            raise InputError(f"the {self.name} model has no exact likelihood")
+        e = torch.as_tensor(np.asarray(energies), dtype=torch.float32).reshape(-1)
+        s = torch.as_tensor(np.asarray(showers), dtype=torch.float32)
+        device = next(iter(self.buffers())).device
+        onehot = self.particle_onehot(particles, len(e))
+        x, c = self.encode(e.to(device), s.to(device), None if onehot is None else onehot.to(device),
+                           generator or torch.Generator().manual_seed(0))
+        return self.feature_log_prob(x, c)
 
     # -- generation contract ---------------------------------------------------------------
+    sample_options: ClassVar[tuple[str, ...]] = ()  # the keyword options ``body`` accepts
+
     def body(self, **options: Any) -> nn.Module:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def export_sampler(self, **options: Any) -> ShowerSampler:
         """The pure sampler module (noise, energies[, particles]) -> showers MeV."""
+        unknown = sorted(set(options) - set(self.sample_options))
+        if unknown:
+            raise InputError(f"{self.name} sampling has no option(s) {', '.join(unknown)}"
+                             + (f" (it has {', '.join(self.sample_options)})" if self.sample_options else ""))
         return ShowerSampler(self.body(**options), self.conditioner, self.preprocessor).eval()
 
     def noise_shape(self, n: int, **options: Any) -> tuple[int, ...]:
         return self.export_sampler(**options).noise_shape(n)
 
     @torch.no_grad()
-    def sample(self, energies: Tensor | np.ndarray, particles: list[str] | None = None,
+    def sample(self, energies: Tensor | np.ndarray, particles: Sequence[str] | None = None,
                generator: torch.Generator | None = None, batch_size: int = 1000, **options: Any) -> Tensor:
         """Showers (N, n_voxels) float32 MeV for incident energies (N,) MeV.
 
@@ -236,3 +260,15 @@ class ShowerModel(nn.Module):
             p = None if onehot is None else onehot[start:start + batch_size].to(device)
             out.append(sampler(noise.to(device), e.to(device), p).cpu())
         return torch.cat(out) if out else torch.zeros(0, self.spec.n_voxels)
+
+
+class LatentBody(nn.Module):
+    """The body of one-pass latent models (VAE decoder, GAN generator): noise (N, latent)
+    ~ N(0, 1) and c -> features (N, n_features) in one network call."""
+
+    def __init__(self, decoder: nn.Module, latent: int) -> None:
+        super().__init__()
+        self.decoder, self.noise_dims = decoder, (latent,)
+
+    def forward(self, noise: Tensor, c: Tensor) -> Tensor:
+        return self.decoder(noise, c)

@@ -8,8 +8,9 @@ Losses with the condition p (incident energy, particle):
   row, i.e. at the same condition (λ = ``mse_weight``; 0 gives the plain GAN).
 * ``wgan-gp``: critic f minimises f(G) - f(x) + gp_weight (|∇f(x̃)| - 1)²; G minimises -f(G) + λ mse.
 
-Networks are convolutional on the (layers, cells) image when the geometry has one (ams-ecal:
-18 x 72), residual MLPs otherwise. Validation proxy for early stopping (a GAN loss does not
+Networks are convolutional on the (layers, cells) image (``network: conv``, or ``auto`` on a
+readout whose layers are rows of cells such as ams-ecal's 18 x 72 strips, see
+``models.nn.use_conv``), residual MLPs otherwise. Validation proxy for early stopping (a GAN loss does not
 measure quality): the mean absolute difference of per-feature means and standard deviations
 between generated and validation showers, in the standardised feature space.
 """
@@ -19,14 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
-from caloforge.models.base import DataSpec, ShowerModel
-from caloforge.models.nn import ImageDecoder, ImageEncoder, ResMLP
-from caloforge.models.vae import DecoderBody
+from caloforge.models.base import DataSpec, LatentBody, ShowerModel
+from caloforge.models.nn import NETWORKS, ImageDecoder, ImageEncoder, ResMLP, use_conv
 from caloforge.preprocessing import PreprocessConfig
 
 LOSSES = ("bce", "wgan-gp")
@@ -34,7 +33,7 @@ LOSSES = ("bce", "wgan-gp")
 
 @dataclass
 class CGANConfig:
-    """loss: "bce" | "wgan-gp". mse_weight: λ. network: "auto" (conv for image geometries), "conv",
+    """loss: "bce" | "wgan-gp". mse_weight: λ. network: "auto" (see ``models.nn.use_conv``), "conv",
     "mlp". lr_d_scale: discriminator lr = training lr x this. betas: Adam betas of both nets."""
 
     latent: int = 64
@@ -52,8 +51,8 @@ class CGANConfig:
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
             raise InputError(f"cgan loss must be one of {LOSSES}, got {self.loss!r}")
-        if self.network not in ("auto", "conv", "mlp"):
-            raise InputError("cgan network must be auto, conv or mlp")
+        if self.network not in NETWORKS:
+            raise InputError(f"cgan network must be one of {', '.join(NETWORKS)}, got {self.network!r}")
 
 
 class CGANModel(ShowerModel):
@@ -62,9 +61,7 @@ class CGANModel(ShowerModel):
 
     def __init__(self, config: CGANConfig, spec: DataSpec) -> None:
         super().__init__(config, spec)
-        conv = config.network == "conv" or (config.network == "auto" and bool(spec.image_shape))
-        if conv and not spec.image_shape:
-            raise InputError(f"geometry {spec.geometry} is not an image: use cgan network mlp")
+        conv = use_conv(config.network, spec.image_shape, "cgan", spec.geometry)
         n_layer, cfg = self.preprocessor.n_layer_features, config
         if conv:
             self.generator = ImageDecoder(n_layer, spec.n_kept, spec.image_shape, self.n_cond, cfg.latent,
@@ -74,12 +71,6 @@ class CGANModel(ShowerModel):
         else:
             self.generator = ResMLP(cfg.latent, self.n_features, self.n_cond, cfg.width, cfg.depth)
             self.discriminator = ResMLP(self.n_features, 1, self.n_cond, cfg.width, cfg.depth)
-
-    def fit_preprocessing(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None) -> None:
-        super().fit_preprocessing(energies, showers, kept)
-        for net in (self.generator, self.discriminator):
-            if hasattr(net, "set_layout"):
-                net.set_layout(self.preprocessor.kept, self.preprocessor.gather)
 
     def configure_optimizers(self, train: Any) -> list[torch.optim.Optimizer]:
         """[discriminator, generator] Adam optimisers."""
@@ -127,11 +118,10 @@ class CGANModel(ShowerModel):
 
     @torch.no_grad()
     def validation_loss(self, x: Tensor, c: Tensor, generator: torch.Generator) -> float:
-        """Feature-moment distance (see the module docstring); lower is better."""
+        """Feature-moment distance (see the module docstring); lower is better. Overrides the
+        base class: a GAN's losses say how the two networks balance, not how good showers are."""
         fake = self.generator(torch.randn(x.shape[0], self.config.latent, generator=generator).to(x.device), c)
         return float((fake.mean(0) - x.mean(0)).abs().mean() + (fake.std(0) - x.std(0)).abs().mean())
 
-    def body(self, **options: Any) -> nn.Module:
-        if options:
-            raise InputError(f"cgan sampling has no option(s) {', '.join(options)}")
-        return DecoderBody(self.generator, self.config.latent)
+    def body(self) -> nn.Module:
+        return LatentBody(self.generator, self.config.latent)

@@ -17,7 +17,6 @@ identity outside, which standardised features mostly respect (empty-voxel spikes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 import zuko
@@ -115,23 +114,9 @@ class FlowModel(ShowerModel):
             shower = self.shower_flow(torch.cat([c, layer], dim=1)).log_prob(voxels)
         return self.energy_flow(c).log_prob(layer) + shower + self.preprocessor.log_abs_det
 
-    def loss(self, x: Tensor, c: Tensor) -> Tensor:
-        """Negative log-likelihood per feature (nats)."""
+    def loss(self, x: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        """Negative log-likelihood per feature (nats); exact, so no noise is drawn."""
         return -self.feature_log_prob(x, c).mean() / x.shape[1]
 
-    @torch.no_grad()
-    def log_prob(self, showers: Tensor, energies: Tensor, particles: Tensor | None = None,
-                 generator: torch.Generator | None = None) -> Tensor:
-        """Exact log-likelihood (N,) of showers (MeV) in the preprocessed, dequantised feature space.
-
-        Empty voxels are dequantised as in training (noise from ``generator``, seed 0 by default):
-        without it they sit on a delta spike where the density is not defined.
-        """
-        generator = generator or torch.Generator().manual_seed(0)
-        x, c = self.encode(energies, showers, particles, generator)
-        return self.feature_log_prob(x, c)
-
-    def body(self, **options: Any) -> nn.Module:
-        if options:
-            raise InputError(f"flow sampling has no option(s) {', '.join(options)}")
+    def body(self) -> nn.Module:
         return FlowBody(self.energy_flow, self.shower_flow, self.preprocessor.n_layers, self.n_features)

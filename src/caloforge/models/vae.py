@@ -10,14 +10,13 @@ returns the decoder mean.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 from torch import Tensor, nn
 
-from caloforge.errors import InputError
-from caloforge.models.base import DataSpec, ShowerModel
+from caloforge.models.base import DataSpec, LatentBody, ShowerModel
 from caloforge.models.nn import ResMLP
+from caloforge.models.noise import randn
 from caloforge.preprocessing import PreprocessConfig
 
 
@@ -31,17 +30,6 @@ class VAEConfig:
     depth: int = 3
     cond_width: int = 64
     preprocessing: PreprocessConfig = field(default_factory=PreprocessConfig)
-
-
-class DecoderBody(nn.Module):
-    """noise (N, latent) ~ N(0, 1) -> decoder mean (N, n_features)."""
-
-    def __init__(self, decoder: nn.Module, latent: int) -> None:
-        super().__init__()
-        self.decoder, self.noise_dims = decoder, (latent,)
-
-    def forward(self, noise: Tensor, c: Tensor) -> Tensor:
-        return self.decoder(noise, c)
 
 
 class VAEModel(ShowerModel):
@@ -64,15 +52,9 @@ class VAEModel(ShowerModel):
         kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(1)
         return (recon + self.config.beta * kl).mean() / x.shape[1]
 
-    def loss(self, x: Tensor, c: Tensor) -> Tensor:
-        return self.elbo_loss(x, c, torch.randn(x.shape[0], self.config.latent, device=x.device))
+    def loss(self, x: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        return self.elbo_loss(x, c, randn((x.shape[0], self.config.latent), x, generator))
 
-    @torch.no_grad()
-    def validation_loss(self, x: Tensor, c: Tensor, generator: torch.Generator) -> float:
-        eps = torch.randn(x.shape[0], self.config.latent, generator=generator).to(x.device)
-        return float(self.elbo_loss(x, c, eps))
-
-    def body(self, **options: Any) -> nn.Module:
-        if options:
-            raise InputError(f"vae sampling has no option(s) {', '.join(options)}")
-        return DecoderBody(self.decoder, self.config.latent)
+    def body(self) -> nn.Module:
+        """Sampling: z from the prior N(0, 1), the decoder mean."""
+        return LatentBody(self.decoder, self.config.latent)

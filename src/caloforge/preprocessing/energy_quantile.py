@@ -16,8 +16,9 @@ bins is a small step of the map at each bin edge.
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from caloforge.preprocessing.marginal import MarginalMap, interpolate_knots, required_energies
 from caloforge.preprocessing.transforms import (
     column_quantiles,
     knot_positions,
@@ -26,7 +27,7 @@ from caloforge.preprocessing.transforms import (
 )
 
 
-class EnergyQuantileGauss(nn.Module):
+class EnergyQuantileGauss(MarginalMap):
     """Per-feature CDF map to N(0, 1), one map per bin of log E_inc (equal-population bins)."""
 
     def __init__(self, n_features: int, n_knots: int = 256, n_bins: int = 8) -> None:
@@ -38,7 +39,8 @@ class EnergyQuantileGauss(nn.Module):
         self.register_buffer("edges", torch.linspace(0.0, 1.0, n_bins - 1))  # inner bin edges, log E (MeV)
         self.register_buffer("tail", torch.tensor(1e-4))
 
-    def fit(self, x: Tensor, energies: Tensor) -> None:
+    def fit(self, x: Tensor, energies: Tensor | None = None, layer_of_voxel: Tensor | None = None) -> None:
+        energies = required_energies(energies)
         log_e = torch.log(energies.double().reshape(-1))
         bins = torch.tensor_split(torch.argsort(log_e), self.n_bins)
         self.knots.copy_(torch.stack([column_quantiles(x[b], self.n_knots) for b in bins]))
@@ -51,8 +53,9 @@ class EnergyQuantileGauss(nn.Module):
         log_e = torch.log(energies.reshape(-1, 1)).to(self.edges.dtype)
         return (log_e > self.edges.reshape(1, -1)).sum(dim=1)
 
-    def forward(self, x: Tensor, energies: Tensor, generator: torch.Generator | None = None) -> Tensor:
-        bins, out = self.bin_of(energies), torch.empty_like(x)
+    def forward(self, x: Tensor, energies: Tensor | None = None,
+                generator: torch.Generator | None = None) -> Tensor:
+        bins, out = self.bin_of(required_energies(energies)), torch.empty_like(x)
         for b in range(self.n_bins):
             rows = torch.nonzero(bins == b).reshape(-1)
             if rows.numel():
@@ -60,11 +63,9 @@ class EnergyQuantileGauss(nn.Module):
                 out[rows] = positions_to_normal(t, self.n_knots, float(self.tail)).T
         return out
 
-    def inverse(self, z: Tensor, energies: Tensor) -> Tensor:
+    def inverse(self, z: Tensor, energies: Tensor | None = None) -> Tensor:
         j, frac = normal_to_positions(z, self.n_knots, self.tail)
         feature = torch.arange(z.shape[1], device=z.device).reshape(1, -1)
-        base = (self.bin_of(energies).reshape(-1, 1) * z.shape[1] + feature) * self.n_knots + j
-        flat = self.knots.reshape(-1)
-        left = flat.index_select(0, base.reshape(-1)).reshape(z.shape)
-        right = flat.index_select(0, (base + 1).reshape(-1)).reshape(z.shape)
-        return left + frac * (right - left)
+        row = (self.bin_of(required_energies(energies)).reshape(-1, 1) * z.shape[1] + feature) * self.n_knots
+        return interpolate_knots(self.knots, row, j, frac)
+

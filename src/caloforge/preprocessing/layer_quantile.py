@@ -13,9 +13,10 @@ and exports to ONNX (comparisons and gathers).
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
+from caloforge.preprocessing.marginal import MarginalMap, interpolate_knots, required_energies
 from caloforge.preprocessing.transforms import (
     binned_knot_positions,
     column_quantiles,
@@ -32,7 +33,7 @@ def _masked_quantiles(x: Tensor, mask: Tensor, n_knots: int) -> Tensor:
     return torch.cat([torch.nanquantile(filled[:, i:i + step], q, dim=0).T for i in range(0, x.shape[1], step)])
 
 
-class LayerQuantileGauss(nn.Module):
+class LayerQuantileGauss(MarginalMap):
     """Features [L layer | V voxel] -> N(0, 1): layers binned by E_inc, voxels by their E_layer."""
 
     def __init__(self, n_layers: int, n_voxels: int, n_knots: int = 256, n_bins: int = 8) -> None:
@@ -54,8 +55,10 @@ class LayerQuantileGauss(nn.Module):
         layer_bins = (log_e.unsqueeze(-1) > self.edges.unsqueeze(0)).sum(dim=-1)  # (N, L)
         return layer_bins.index_select(1, self.layer_of_voxel)
 
-    def fit(self, x: Tensor, energies: Tensor, layer_of_voxel: Tensor) -> None:
+    def fit(self, x: Tensor, energies: Tensor | None = None, layer_of_voxel: Tensor | None = None) -> None:
         """x (N, L + V) raw features, energies (N,) MeV, layer_of_voxel (V,) layer index of each voxel."""
+        if energies is None or layer_of_voxel is None:
+            raise ValueError("LayerQuantileGauss needs the incident energies and each voxel's layer")
         n_layers = self.n_layers
         self.layer_of_voxel.copy_(layer_of_voxel)
         self.layers.fit(x[:, :n_layers], energies)
@@ -75,7 +78,9 @@ class LayerQuantileGauss(nn.Module):
             self.knots[b].copy_(torch.cummax(knots, dim=1).values.float())
         self.tail.fill_(0.5 / max(smallest, 1))
 
-    def forward(self, x: Tensor, energies: Tensor, generator: torch.Generator | None = None) -> Tensor:
+    def forward(self, x: Tensor, energies: Tensor | None = None,
+                generator: torch.Generator | None = None) -> Tensor:
+        energies = required_energies(energies)
         n_layers = self.n_layers
         bins = self.voxel_bins(x[:, :n_layers], energies).T  # (V, N)
         values = x[:, n_layers:].T.contiguous().to(self.knots.dtype)
@@ -83,14 +88,12 @@ class LayerQuantileGauss(nn.Module):
         voxels = positions_to_normal(positions, self.n_knots, float(self.tail)).T
         return torch.cat([self.layers(x[:, :n_layers], energies, generator), voxels], dim=1)
 
-    def inverse(self, z: Tensor, energies: Tensor) -> Tensor:
+    def inverse(self, z: Tensor, energies: Tensor | None = None) -> Tensor:
+        energies = required_energies(energies)
         n_layers = self.n_layers
         raw_layer = self.layers.inverse(z[:, :n_layers], energies)
         zv = z[:, n_layers:]
         j, frac = normal_to_positions(zv, self.n_knots, self.tail)
         feature = torch.arange(zv.shape[1], device=z.device).reshape(1, -1)
-        base = (self.voxel_bins(raw_layer, energies) * zv.shape[1] + feature) * self.n_knots + j
-        flat = self.knots.reshape(-1)
-        left = flat.index_select(0, base.reshape(-1)).reshape(zv.shape)
-        right = flat.index_select(0, (base + 1).reshape(-1)).reshape(zv.shape)
-        return torch.cat([raw_layer, left + frac * (right - left)], dim=1)
+        row = (self.voxel_bins(raw_layer, energies) * zv.shape[1] + feature) * self.n_knots
+        return torch.cat([raw_layer, interpolate_knots(self.knots, row, j, frac)], dim=1)

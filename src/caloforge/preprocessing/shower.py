@@ -29,6 +29,7 @@ from caloforge.errors import InputError
 from caloforge.preprocessing.decorrelate import ConditionalWhitening
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
 from caloforge.preprocessing.layer_quantile import LayerQuantileGauss
+from caloforge.preprocessing.marginal import MarginalMap
 from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standardize
 
 SPACES = ("layer", "voxel")
@@ -116,16 +117,7 @@ class ShowerPreprocessor(nn.Module):
         self.register_buffer("raw_min", torch.full((self.n_features,), -1e30))
         self.register_buffer("raw_max", torch.full((self.n_features,), 1e30))
         self.register_buffer("layer_of_voxel", torch.from_numpy(np.repeat(np.arange(self.n_layers), layer_sizes)))
-        self.norm: Standardize | QuantileGauss | EnergyQuantileGauss | LayerQuantileGauss
-        if config.quantile_condition == "layer":
-            self.norm = LayerQuantileGauss(self.n_layers, self.n_kept, config.quantile_knots,
-                                           config.quantile_energy_bins)
-        elif config.marginal == "quantile" and config.quantile_energy_bins >= 2:
-            self.norm = EnergyQuantileGauss(self.n_features, config.quantile_knots, config.quantile_energy_bins)
-        elif config.marginal == "quantile":
-            self.norm = QuantileGauss(self.n_features, config.quantile_knots)
-        else:
-            self.norm = Standardize(self.n_features, max(config.min_std, 1e-3))
+        self.norm = make_marginal(config, self.n_layers, self.n_kept, self.n_features)
         self.whiten = ConditionalWhitening(self.n_features, self.n_layer_features) if config.decorrelate else None
 
     @property
@@ -156,17 +148,12 @@ class ShowerPreprocessor(nn.Module):
         self.threshold.fill_(float(np.quantile(nonzero, q)) if q > 0 and nonzero.size else 0.0)
         e = torch.from_numpy(energies).float()
         raw = self.raw_features(e, torch.from_numpy(showers).float(), torch.Generator().manual_seed(0))
-        if isinstance(self.norm, LayerQuantileGauss):
-            self.norm.fit(raw, e, layers)
-        elif isinstance(self.norm, EnergyQuantileGauss):
-            self.norm.fit(raw, e)
-        else:
-            self.norm.fit(raw)
+        self.norm.fit(raw, e, layers)
         self.raw_min.copy_(raw.min(0).values)
         self.raw_max.copy_(raw.max(0).values)
         if self.whiten is not None:
             generator = torch.Generator().manual_seed(1)
-            self.whiten.fit(self._marginal(raw, e, generator), generator)
+            self.whiten.fit(self.norm(raw, e, generator), generator)
         return self
 
     @property
@@ -174,11 +161,6 @@ class ShowerPreprocessor(nn.Module):
         """Constant log-Jacobian of the decorrelation step (0 without it): add it to a density
         of the network's features to get one of the marginal-mapped features."""
         return self.whiten.log_abs_det if self.whiten is not None else torch.zeros(())
-
-    def _marginal(self, raw: Tensor, energies: Tensor, generator: torch.Generator | None) -> Tensor:
-        if isinstance(self.norm, (EnergyQuantileGauss, LayerQuantileGauss)):
-            return self.norm(raw, energies, generator)
-        return self.norm(raw, generator) if isinstance(self.norm, QuantileGauss) else self.norm(raw)
 
     @staticmethod
     def _dequantize(x: Tensor, width: float, generator: torch.Generator | None) -> Tensor:
@@ -205,7 +187,7 @@ class ShowerPreprocessor(nn.Module):
         Pass a ``generator`` to dequantise (training and validation data); without it the map is
         deterministic and exactly inverted by ``inverse`` (up to the threshold).
         """
-        x = self._marginal(self.raw_features(energies, showers, generator), energies, generator)
+        x = self.norm(self.raw_features(energies, showers, generator), energies, generator)
         return x if self.whiten is None else self.whiten(x)
 
     def _empty_below(self, x: Tensor, width: float) -> Tensor:
@@ -215,8 +197,7 @@ class ShowerPreprocessor(nn.Module):
         """Features -> showers (N, n_voxels), float32 MeV, >= 0, geometry voxel order."""
         if self.whiten is not None:
             features = self.whiten.inverse(features)
-        binned = isinstance(self.norm, (EnergyQuantileGauss, LayerQuantileGauss))
-        back = self.norm.inverse(features, energies) if binned else self.norm.inverse(features)
+        back = self.norm.inverse(features, energies)
         raw = torch.minimum(torch.maximum(back, self.raw_min), self.raw_max)
         e = energies.reshape(-1, 1)
         if self.config.space == "voxel":
@@ -230,3 +211,14 @@ class ShowerPreprocessor(nn.Module):
         voxels = torch.where(voxels < self.threshold, torch.zeros_like(voxels), voxels)
         padded = torch.cat([voxels, torch.zeros_like(voxels[:, :1])], dim=1)
         return padded.index_select(1, self.gather).float()
+
+
+def make_marginal(config: PreprocessConfig, n_layers: int, n_kept: int, n_features: int) -> MarginalMap:
+    """The marginal map that ``config`` asks for (see ``PreprocessConfig.marginal``)."""
+    if config.quantile_condition == "layer":
+        return LayerQuantileGauss(n_layers, n_kept, config.quantile_knots, config.quantile_energy_bins)
+    if config.marginal == "quantile" and config.quantile_energy_bins >= 2:
+        return EnergyQuantileGauss(n_features, config.quantile_knots, config.quantile_energy_bins)
+    if config.marginal == "quantile":
+        return QuantileGauss(n_features, config.quantile_knots)
+    return Standardize(n_features, max(config.min_std, 1e-3))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from caloforge.preprocessing.marginal import MarginalMap, interpolate_knots
+
 
 class Logit(nn.Module):
     """``y = logit(alpha + (1 - 2 alpha) x)`` for fractions x in [0, 1].
@@ -44,7 +46,7 @@ class Log(nn.Module):
         return (torch.exp(y) - self.eps).clamp_min(0.0)
 
 
-class Standardize(nn.Module):
+class Standardize(MarginalMap):
     """Per-feature ``(x - mean) / std`` with mean and std fitted on the training set."""
 
     def __init__(self, n_features: int, min_std: float = 1e-3) -> None:
@@ -53,14 +55,15 @@ class Standardize(nn.Module):
         self.register_buffer("mean", torch.zeros(n_features))
         self.register_buffer("std", torch.ones(n_features))
 
-    def fit(self, x: Tensor) -> None:
+    def fit(self, x: Tensor, energies: Tensor | None = None, layer_of_voxel: Tensor | None = None) -> None:
         self.mean.copy_(x.mean(0))
         self.std.copy_(x.std(0).clamp_min(self.min_std))
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, energies: Tensor | None = None,
+                generator: torch.Generator | None = None) -> Tensor:
         return (x - self.mean) / self.std
 
-    def inverse(self, y: Tensor) -> Tensor:
+    def inverse(self, y: Tensor, energies: Tensor | None = None) -> Tensor:
         return y * self.std + self.mean
 
 
@@ -83,7 +86,7 @@ class LogEnergy(nn.Module):
         return 2.0 * (torch.log(energies) - self.log_min) / (self.log_max - self.log_min) - 1.0
 
 
-class QuantileGauss(nn.Module):
+class QuantileGauss(MarginalMap):
     """Per-feature map to a standard normal through the empirical CDF (Gaussianisation).
 
     Why: a voxel is "empty" in most showers and "hit" in the rest, so in logit space its
@@ -109,21 +112,19 @@ class QuantileGauss(nn.Module):
         # +-infinity, and the map stays exactly invertible up to them
         self.register_buffer("tail", torch.tensor(1e-4))
 
-    def fit(self, x: Tensor) -> None:
+    def fit(self, x: Tensor, energies: Tensor | None = None, layer_of_voxel: Tensor | None = None) -> None:
         self.knots.copy_(column_quantiles(x, self.n_knots))
         self.tail.fill_(0.5 / max(len(x), 1))
 
-    def forward(self, x: Tensor, generator: torch.Generator | None = None) -> Tensor:
+    def forward(self, x: Tensor, energies: Tensor | None = None,
+                generator: torch.Generator | None = None) -> Tensor:
         t = knot_positions(self.knots, x.T.contiguous().to(self.knots.dtype), generator)  # (F, N)
         return positions_to_normal(t, self.n_knots, float(self.tail)).T.contiguous()
 
-    def inverse(self, z: Tensor) -> Tensor:
+    def inverse(self, z: Tensor, energies: Tensor | None = None) -> Tensor:
         j, frac = normal_to_positions(z, self.n_knots, self.tail)
-        base = torch.arange(z.shape[1], device=z.device).reshape(1, -1) * self.n_knots + j
-        flat = self.knots.reshape(-1)
-        left = flat.index_select(0, base.reshape(-1)).reshape(z.shape)
-        right = flat.index_select(0, (base + 1).reshape(-1)).reshape(z.shape)
-        return left + frac * (right - left)
+        row = torch.arange(z.shape[1], device=z.device).reshape(1, -1) * self.n_knots
+        return interpolate_knots(self.knots, row, j, frac)
 
 
 def column_quantiles(x: Tensor, n_knots: int) -> Tensor:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from caloforge.errors import InputError
 from caloforge.units import MeV, keV
@@ -40,5 +40,3 @@ class Cuts:
         if not 0 < self.max_step_X0 <= 1 or not 0 < self.max_step_range <= 1:
             raise InputError("step limits must lie in (0, 1]")
 
-    def to_dict(self) -> dict[str, float]:
-        return asdict(self)

@@ -1,6 +1,6 @@
 """Electromagnetic cross sections and stopping powers, vectorised in numpy (used to build tables).
 
-Sources (see ``shared/docs/mc-physics.md``): Bethe-Heitler bremsstrahlung and pair production with
+Sources: Bethe-Heitler bremsstrahlung and pair production with
 the screening functions and Coulomb correction of EGS4 (SLAC-265 sec. 2.7; Butcher & Messel), the
 empirical per-atom Compton cross section of Geant4's G4KleinNishinaCompton, restricted
 Berger-Seltzer dE/dx with the Moller/Bhabha cross sections (ICRU 37; G4MollerBhabhaModel), the

@@ -20,19 +20,6 @@ from torch import Tensor
 from caloforge.models.base import ShowerModel
 
 
-class FixedBatches:
-    """Pre-encoded features and conditions (validation data, or a caller's own tensors)."""
-
-    def __init__(self, x: Tensor, c: Tensor, device: torch.device) -> None:
-        self.x, self.c = x.to(device), c.to(device)
-
-    def __len__(self) -> int:
-        return int(self.x.shape[0])
-
-    def batch(self, index: Tensor, step: int) -> tuple[Tensor, Tensor]:
-        return self.x[index], self.c[index]
-
-
 class ShowerBatches:
     """Training showers (MeV) encoded batch by batch, with dequantisation noise redrawn per step
     and, given ``symmetries`` ((G, n_voxels) voxel permutations), random symmetry images."""
@@ -44,10 +31,7 @@ class ShowerBatches:
             np.asarray(symmetries, np.int64))
         self.energies = torch.from_numpy(np.asarray(energies, np.float32))
         self.showers = torch.from_numpy(np.asarray(showers, np.float32))
-        self.particles: Tensor | None = None
-        if particle is not None and len(model.spec.particles) > 1:
-            self.particles = torch.nn.functional.one_hot(torch.from_numpy(np.asarray(particle)).long(),
-                                                         len(model.spec.particles)).float()
+        self.particles = model.particle_onehot_of_index(particle)
 
     def __len__(self) -> int:
         return len(self.energies)

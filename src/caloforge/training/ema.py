@@ -1,35 +1,40 @@
-"""Exponential moving average of model weights (Polyak averaging), with a warm-up of the decay."""
+"""Exponential moving average of model weights (Polyak averaging) with a warm-up of the decay,
+as torch's ``AveragedModel``.
+
+torch ships the averaging machinery (``torch.optim.swa_utils.AveragedModel``, which also keeps
+buffers such as the fitted preprocessing in sync); only the decay schedule is ours:
+``min(decay, (1 + step) / (10 + step))``, so that early weights are not remembered for long
+(the fixed decay of ``get_ema_multi_avg_fn`` would average in the random initialisation for
+thousands of steps at decay 0.999).
+"""
 
 from __future__ import annotations
 
 import torch
-from torch import nn
+from torch import Tensor, nn
+from torch.optim.swa_utils import AveragedModel
 
 
-class EMA:
-    """Shadow copy of a model's state_dict: parameters are averaged, buffers (preprocessing) copied."""
+def effective_decay(decay: float, step: int) -> float:
+    """The decay applied at optimisation step ``step`` (0-based)."""
+    return min(decay, (1 + step) / (10 + step))
 
-    def __init__(self, model: nn.Module, decay: float) -> None:
-        self.decay = decay
-        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        self.averaged = {name for name, _ in model.named_parameters()}
 
-    def effective_decay(self, step: int) -> float:
-        """min(decay, (1 + step) / (10 + step)): early weights are not remembered for long."""
-        return min(self.decay, (1 + step) / (10 + step))
+def ema_model(model: nn.Module, decay: float) -> AveragedModel:
+    """An ``AveragedModel`` of ``model``: call ``update_parameters(model)`` after every step;
+    ``.module`` holds the averaged weights. The copy made here counts as the first average, so
+    the update after step s uses ``effective_decay(decay, s)``."""
 
-    @torch.no_grad()
-    def update(self, model: nn.Module, step: int) -> None:
-        d = self.effective_decay(step)
-        for key, value in model.state_dict().items():
-            if key in self.averaged:
-                self.shadow[key].mul_(d).add_(value.detach(), alpha=1 - d)
-            else:
-                self.shadow[key].copy_(value)
+    def average(averaged: Tensor, current: Tensor, n_averaged: Tensor | int) -> Tensor:
+        d = effective_decay(decay, int(n_averaged) - 1)
+        return averaged.mul(d).add_(current, alpha=1 - d)
 
-    def state_dict(self) -> dict[str, torch.Tensor]:
-        return self.shadow
+    ema = AveragedModel(model, avg_fn=average, use_buffers=False)
+    ema.n_averaged.fill_(1)
+    return ema
 
-    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
-        for key, value in state.items():
-            self.shadow[key].copy_(value)
+
+def set_ema_step(ema: AveragedModel, step: int) -> None:
+    """After loading averaged weights saved at ``step``: continue the decay schedule from there."""
+    with torch.no_grad():
+        ema.n_averaged.fill_(step + 1)

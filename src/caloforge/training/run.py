@@ -45,10 +45,7 @@ def _encode(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, parti
     for start in range(0, len(energies), chunk):
         e = torch.from_numpy(energies[start:start + chunk]).float()
         s = torch.from_numpy(showers[start:start + chunk]).float()
-        p = None
-        if particle is not None and len(model.spec.particles) > 1:
-            p = torch.nn.functional.one_hot(torch.from_numpy(particle[start:start + chunk]).long(),
-                                            len(model.spec.particles)).float()
+        p = model.particle_onehot_of_index(None if particle is None else particle[start:start + chunk])
         x, c = model.encode(e, s, p, generator)
         xs.append(x)
         cs.append(c)

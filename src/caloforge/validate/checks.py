@@ -77,16 +77,3 @@ def check_energies(ref: Showers, gen: Showers) -> None:
             f"energy ranges differ: 90 % of the reference lies in {qlo:.4g}-{qhi:.4g} MeV, but the "
             f"generated incident energies span only {glo:.4g}-{ghi:.4g} MeV (generate with --like "
             f"REFERENCE to compare like with like)")
-
-
-def default_threshold(geometry: Geometry) -> float:
-    """Voxel threshold in MeV. CaloChallenge: 1 MeV for ds1 (368 / 533 voxels), 15.15 keV for
-    ds2/ds3 (6480 / 40500 voxels). Other geometries: 0.1 MeV, about a third of a minimum-ionising
-    particle's deposit in a thin active layer (AMS-ECAL fibres) and far below a crystal's
-    noise-free shower core, so only numerical dust is removed."""
-    n = geometry.n_voxels
-    if n in (368, 533):
-        return 1.0
-    if n in (6480, 40500):
-        return 0.01515
-    return 0.1

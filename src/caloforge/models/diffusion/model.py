@@ -5,16 +5,14 @@ DDPM ancestral, DDIM or Heun/EDM sampling with a selectable number of steps."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
 from caloforge.models.base import DataSpec, ShowerModel
 from caloforge.models.diffusion.objective import VPDenoiser
-from caloforge.models.nn import ConvDenoiser, MLPDenoiser
+from caloforge.models.nn import NETWORKS, ConvDenoiser, MLPDenoiser, use_conv
 from caloforge.preprocessing import PreprocessConfig
 from caloforge.sampling import DEFAULT_SCHEDULE, STOCHASTIC, get_sampler, get_sigmas
 
@@ -22,7 +20,8 @@ from caloforge.sampling import DEFAULT_SCHEDULE, STOCHASTIC, get_sampler, get_si
 @dataclass
 class DiffusionConfig:
     """prediction: "eps" | "v". network: "mlp", "conv" (cells convolved, layers as channels; needs an
-    image geometry) or "auto" (conv for strip readouts such as ams-ecal, mlp otherwise).
+    image geometry) or "auto" (conv for readouts whose layers are rows of cells such as ams-ecal,
+    mlp otherwise; ``models.nn.use_conv``).
     width: MLP width; channels: conv channels (a multiple of 8); depth: residual blocks of either.
     sigma_min/max: VE
     noise range. sampler: "heun" | "ddim" | "ddpm" and steps: the defaults of ``sample``."""
@@ -40,6 +39,10 @@ class DiffusionConfig:
     sampler: str = "heun"
     steps: int = 18
     preprocessing: PreprocessConfig = field(default_factory=PreprocessConfig)
+
+    def __post_init__(self) -> None:
+        if self.network not in NETWORKS:
+            raise InputError(f"diffusion network must be one of {', '.join(NETWORKS)}, got {self.network!r}")
 
 
 class DiffusionBody(nn.Module):
@@ -62,6 +65,7 @@ class DiffusionBody(nn.Module):
 class DiffusionModel(ShowerModel):
     name = "diffusion"
     config_class = DiffusionConfig
+    sample_options = ("sampler", "steps", "schedule")
 
     def __init__(self, config: DiffusionConfig, spec: DataSpec) -> None:
         super().__init__(config, spec)
@@ -69,40 +73,17 @@ class DiffusionModel(ShowerModel):
                                    config.sigma_max)
 
     def _network(self, config: DiffusionConfig, spec: DataSpec) -> nn.Module:
-        if config.network not in ("auto", "mlp", "conv"):
-            raise InputError(f"diffusion network must be auto, mlp or conv, got {config.network!r}")
-        strips = bool(spec.image_shape) and spec.image_shape[1] == 1
-        if config.network == "conv" and not spec.image_shape:
-            raise InputError(f"geometry {spec.geometry} is not an image: use diffusion network mlp")
-        if config.network == "conv" or (config.network == "auto" and strips):
+        if use_conv(config.network, spec.image_shape, "diffusion", spec.geometry):
             return ConvDenoiser(self.preprocessor.n_layer_features, spec.n_kept, spec.image_shape, self.n_cond,
                                 config.channels, config.depth, config.emb_dim, config.cond_width)
         return MLPDenoiser(self.n_features, self.n_cond, config.width, config.depth, config.emb_dim,
                            config.cond_width, config.dropout)
 
-    def fit_preprocessing(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None) -> None:
-        super().fit_preprocessing(energies, showers, kept)
-        if isinstance(self.denoiser.net, ConvDenoiser):
-            self.denoiser.net.set_layout(self.preprocessor.kept, self.preprocessor.gather)
+    def loss(self, x: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        return self.denoiser.loss(x, c, generator)
 
-    def loss(self, x: Tensor, c: Tensor) -> Tensor:
-        return self.denoiser.loss(x, c)
-
-    @torch.no_grad()
-    def validation_loss(self, x: Tensor, c: Tensor, generator: torch.Generator) -> float:
-        """The training loss with noise from ``generator`` (same noise at every validation)."""
-        state = torch.get_rng_state()
-        torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=generator)))
-        try:
-            return float(self.loss(x, c))
-        finally:
-            torch.set_rng_state(state)
-
-    def body(self, sampler: str | None = None, steps: int | None = None, schedule: str | None = None,
-             **options: Any) -> nn.Module:
-        """Sampler body; defaults from the config. Extra options are rejected."""
-        if options:
-            raise InputError(f"diffusion sampling has no option(s) {', '.join(options)}")
+    def body(self, sampler: str | None = None, steps: int | None = None, schedule: str | None = None) -> nn.Module:
+        """Sampler body; defaults from the config."""
         sampler = sampler or self.config.sampler
         get_sampler(sampler)
         schedule = schedule or DEFAULT_SCHEDULE[sampler]

@@ -13,6 +13,7 @@ import torch
 from torch import Tensor, nn
 
 from caloforge.errors import InputError
+from caloforge.models.noise import rand, randn
 from caloforge.sampling.cosine import sigma_of_t, t_of_sigma
 
 PREDICTIONS = ("eps", "v")
@@ -43,14 +44,15 @@ class VPDenoiser(nn.Module):
             return (x * alpha - s * out) / alpha
         return alpha * (x * alpha) - s * out
 
-    def loss(self, x0: Tensor, c: Tensor) -> Tensor:
-        """Mean squared error of the ε or v target at t ~ U[t(sigma_min), t(sigma_max)]."""
+    def loss(self, x0: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        """Mean squared error of the ε or v target at t ~ U[t(sigma_min), t(sigma_max)]; the
+        noise from ``generator`` when given."""
         lo, hi = (float(t_of_sigma(torch.tensor(s))) for s in (self.sigma_min, self.sigma_max))
-        t = lo + (hi - lo) * torch.rand(x0.shape[0], device=x0.device)
+        t = lo + (hi - lo) * rand((x0.shape[0],), x0, generator)
         sigma = sigma_of_t(t).reshape(-1, 1)
         alpha = 1.0 / torch.sqrt(1.0 + sigma**2)
         s = sigma * alpha
-        eps = torch.randn_like(x0)
+        eps = randn(tuple(x0.shape), x0, generator)
         out = self.net(alpha * x0 + s * eps, t, c)
         target = eps if self.prediction == "eps" else alpha * eps - s * x0
         return ((out - target) ** 2).mean()

@@ -3,7 +3,7 @@
 The networks still read and write flat feature vectors ``[L layer features, V kept voxels]``
 (see ``caloforge.preprocessing``): voxel features are scattered into the (layers, alpha * r)
 image (never-hit voxels read 0) and gathered back, so a conv net is a drop-in replacement for
-``ResMLP``. Index buffers are filled by ``set_layout`` once the preprocessing is fitted.
+``ResMLP``. Index buffers are filled by ``set_layout`` once the preprocessing is fitted (``VoxelLayout``).
 Only Conv2d / Linear / Upsample / SiLU are used, so the graphs export to ONNX.
 """
 
@@ -14,20 +14,14 @@ import math
 import torch
 from torch import Tensor, nn
 
+from caloforge.models.nn.layout import VoxelLayout
 
-class _Layout(nn.Module):
+
+class _Layout(VoxelLayout):
     def __init__(self, n_layer_features: int, n_kept: int, image_shape: tuple[int, ...]) -> None:
-        super().__init__()
-        self.n_layer_features = n_layer_features
-        self.height = int(image_shape[0])
-        self.width = int(math.prod(image_shape[1:]))
-        self.register_buffer("kept", torch.zeros(n_kept, dtype=torch.long))
-        self.register_buffer("gather", torch.full((self.height * self.width,), n_kept, dtype=torch.long))
-
-    def set_layout(self, kept: Tensor, gather: Tensor) -> None:
-        """Copy the preprocessor's kept-voxel indices (after it was fitted)."""
-        self.kept.copy_(kept)
-        self.gather.copy_(gather)
+        height, width = int(image_shape[0]), int(math.prod(image_shape[1:]))
+        super().__init__(n_kept, height * width)
+        self.n_layer_features, self.height, self.width = n_layer_features, height, width
 
 
 class ImageEncoder(_Layout):
@@ -48,8 +42,7 @@ class ImageEncoder(_Layout):
 
     def forward(self, x: Tensor, c: Tensor) -> Tensor:
         layer, voxels = x[:, : self.n_layer_features], x[:, self.n_layer_features:]
-        padded = torch.cat([voxels, torch.zeros_like(voxels[:, :1])], dim=1)
-        image = padded.index_select(1, self.gather).reshape(-1, 1, self.height, self.width)
+        image = self.to_image(voxels).reshape(-1, 1, self.height, self.width)
         h = self.conv(image).flatten(1)
         return self.head(torch.cat([h, layer, c], dim=1))
 
@@ -75,7 +68,7 @@ class ImageDecoder(_Layout):
     def forward(self, z: Tensor, c: Tensor) -> Tensor:
         h = self.mlp(torch.cat([z, c], dim=1))
         image = self.up(self.seed(h).reshape(-1, 4 * self.ch, self.h4, self.w4)).flatten(1)
-        voxels = image.index_select(1, self.kept)
+        voxels = self.from_image(image)
         if self.layer_head is None:
             return voxels
         return torch.cat([self.layer_head(h), voxels], dim=1)

@@ -20,6 +20,7 @@ import math
 import torch
 from torch import Tensor, nn
 
+from caloforge.models.nn.layout import VoxelLayout
 from caloforge.models.nn.mlp import FourierEmbedding
 
 
@@ -37,17 +38,15 @@ class ConvBlock(nn.Module):
         return h + self.conv2(nn.functional.silu(self.conv1(nn.functional.silu(y))))
 
 
-class ConvDenoiser(nn.Module):
+class ConvDenoiser(VoxelLayout):
     """(x (N, L + V), noise_level (N,), c (N, n_cond)) -> (N, L + V); see the module docstring."""
 
     def __init__(self, n_layer_features: int, n_kept: int, image_shape: tuple[int, ...], n_cond: int,
                  channels: int = 64, depth: int = 4, emb_dim: int = 64, cond_width: int = 128,
                  head_width: int = 256) -> None:
-        super().__init__()
-        self.n_layer_features = n_layer_features
-        self.rows, self.cells = int(math.prod(image_shape[:-1])), int(image_shape[-1])
-        self.register_buffer("kept", torch.zeros(n_kept, dtype=torch.long))
-        self.register_buffer("gather", torch.full((self.rows * self.cells,), n_kept, dtype=torch.long))
+        rows, cells = int(math.prod(image_shape[:-1])), int(image_shape[-1])
+        super().__init__(n_kept, rows * cells)
+        self.n_layer_features, self.rows, self.cells = n_layer_features, rows, cells
         self.embed = FourierEmbedding(emb_dim)
         self.cond = nn.Sequential(nn.Linear(n_cond + emb_dim, cond_width), nn.SiLU(),
                                   nn.Linear(cond_width, cond_width), nn.SiLU())
@@ -59,22 +58,16 @@ class ConvDenoiser(nn.Module):
                                   nn.Linear(head_width, head_width), nn.SiLU(),
                                   nn.Linear(head_width, n_layer_features)) if n_layer_features else None
 
-    def set_layout(self, kept: Tensor, gather: Tensor) -> None:
-        """Copy the preprocessor's kept-voxel indices (after it was fitted)."""
-        self.kept.copy_(kept)
-        self.gather.copy_(gather)
-
     def forward(self, x: Tensor, noise_level: Tensor, c: Tensor) -> Tensor:
         cond = self.cond(torch.cat([c, self.embed(noise_level)], dim=1))
         layer, voxels = x[:, : self.n_layer_features], x[:, self.n_layer_features:]
-        padded = torch.cat([voxels, torch.zeros_like(voxels[:, :1])], dim=1)
-        image = padded.index_select(1, self.gather).reshape(-1, self.rows, self.cells)
+        image = self.to_image(voxels).reshape(-1, self.rows, self.cells)
         coords = self.coords.expand(image.shape[0], -1, -1)
         h = self.inp(torch.cat([image, layer.unsqueeze(-1).expand(-1, -1, self.cells), coords], dim=1))
         for block in self.blocks:
             h = block(h, cond)
         vox_out = nn.functional.silu(h)
-        voxels_out = self.out(vox_out).flatten(1).index_select(1, self.kept)
+        voxels_out = self.from_image(self.out(vox_out).flatten(1))
         if self.head is None:
             return voxels_out
         pooled = torch.cat([vox_out.mean(-1), vox_out.amax(-1)], dim=1)

@@ -1,4 +1,5 @@
-"""The whole evaluation: metrics, plots, ``metrics.json`` and the HTML report in one call.
+"""Stage ``evaluate``: the whole validation, metrics (``caloforge.validate``), plots and HTML
+(``caloforge.report``), in one call that sits above both.
 
 Output directory layout: ``metrics.json`` (finite numbers or null), ``report.html``
 (self-contained) and ``plots/*.png``.
@@ -23,18 +24,16 @@ import torch
 
 from caloforge._version import __version__
 from caloforge.atomic import write_text_atomic
+from caloforge.errors import InputError
 from caloforge.geometry import Geometry
-from caloforge.io import Showers
-from caloforge.report import plots
+from caloforge.io import Showers, read_random
+from caloforge.progress import make_progress
+from caloforge.report.bench_section import bench_section
+from caloforge.report.figures import make_figures
 from caloforge.report.html import write_report
-from caloforge.validate.checks import check_energies, check_fits, default_threshold
-from caloforge.validate.metrics import Evaluation, compute_metrics
+from caloforge.validate.checks import check_energies, check_fits, resolve_geometry
+from caloforge.validate.metrics import compute_metrics
 from caloforge.validate.verdicts import all_verdicts
-
-HEADLINE_FEATURES = ("E_ratio", "E_tot", "N_hits", "sparsity", "CoG_x", "CoG_y", "CoG_z",
-                     "voxel_spectrum")
-LAYER_FAMILIES = ("E_layer", "ECx", "ECy", "ECr", "Wx", "Wy", "Wr")
-N_ENERGY_BINS = 3  # average images also in terciles of the reference incident energy
 
 
 def json_ready(value: Any) -> Any:
@@ -48,42 +47,6 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def make_figures(ev: Evaluation, ref: Showers, gen: Showers, geometry: Geometry,
-                 threshold: float) -> dict[str, bytes]:
-    """All report plots as PNG bytes, keyed ``section_name`` (see ``report.html``)."""
-    figs: dict[str, bytes] = {}
-    n_r, n_g = len(ref), len(gen)
-    for name in HEADLINE_FEATURES:
-        if name in ev.comparisons:
-            figs[f"features_{name}"] = plots.figure_png(plots.feature_figure(ev.comparisons[name], n_r, n_g))
-    figs["layers_separation"] = plots.figure_png(plots.separation_figure(ev.comparisons,
-                                                                         LAYER_FAMILIES))
-    for family in LAYER_FAMILIES:
-        fig = plots.family_figure(family, ev.comparisons, n_r, n_g)
-        if fig is not None:
-            figs[f"layers_{family}"] = plots.figure_png(fig, tight=False)
-    fr, fg = ev.ref_features, ev.gen_features
-    figs["profiles_longitudinal"] = plots.figure_png(plots.profile_figure(
-        fr.layer_depth, fr.layer_energy, fg.layer_energy, ref.energies, gen.energies))
-    s_r = np.where(ref.showers >= threshold, ref.showers, 0)
-    s_g = np.where(gen.showers >= threshold, gen.showers, 0)
-    figs["images_average"] = plots.figure_png(plots.layer_images_figure(
-        geometry.readout, s_r.mean(0), s_g.mean(0), title="(all energies)"), tight=False)
-    edges = np.quantile(ref.energies, np.linspace(0, 1, N_ENERGY_BINS + 1))
-    edges[-1] *= 1.0001
-    for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
-        in_r = (ref.energies >= lo) & (ref.energies < hi)
-        in_g = (gen.energies >= lo) & (gen.energies < hi)
-        if in_r.any() and in_g.any():
-            figs[f"images_energy_bin_{k}"] = plots.figure_png(plots.layer_images_figure(
-                geometry.readout, s_r[in_r].mean(0), s_g[in_g].mean(0),
-                title=f"(E_inc {lo:.3g}-{hi:.3g} MeV)"), tight=False)
-    m = ev.metrics
-    figs["classifier_auc"] = plots.figure_png(plots.classifier_figure(
-        {"low level": m["auc_low"], "high level": m["auc_high"]}))
-    return figs
 
 
 def conditions(ref: Showers, gen: Showers, geometry: Geometry, seed: int, quick: bool,
@@ -111,11 +74,11 @@ def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.P
              extra_sections: Iterable[tuple[str, str]] = (),
              step: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Evaluate ``gen`` against ``ref`` and write metrics.json, report.html and plots/ into
-    ``out_dir``. ``threshold``: voxel threshold in MeV (None: ``default_threshold``). Returns the
+    ``out_dir``. ``threshold``: voxel threshold in MeV (None: ``geometry.voxel_threshold``). Returns the
     metrics dict as written. Raises ``InputError`` for mismatched inputs (see ``checks``)."""
     check_fits(ref, gen, geometry)
     check_energies(ref, gen)
-    threshold = default_threshold(geometry) if threshold is None else float(threshold)
+    threshold = geometry.voxel_threshold if threshold is None else float(threshold)
     ev = compute_metrics(ref, gen, geometry, seed, quick, threshold, step)
     metrics = ev.metrics
     metrics["verdicts"] = all_verdicts(metrics)
@@ -129,3 +92,31 @@ def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.P
     write_report(out, metrics, figures, extra_sections)
     step("report")
     return metrics
+
+
+SectionMaker = Callable[[Showers, Showers, Geometry], list[tuple[str, str]]]
+
+
+def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 0, quick: bool = False,
+                   geometry: str | None = None, max_showers: int | None = None, threshold: float | None = None,
+                   bench: Path | None = None, sections: SectionMaker | None = None) -> dict[str, Any]:
+    """``evaluate`` on two shower files, with a progress bar over its stages.
+
+    ``max_showers``: at most this many showers of each file, drawn with ``seed`` (all when the
+    file is smaller); ``geometry``: override the files' geometry; ``bench``: a ``caloforge bench``
+    result to embed (checked before the long part); ``sections(ref, gen, geometry)``: more report
+    sections (title, HTML) after the speed table.
+    """
+    extra = [bench_section(bench)] if bench is not None else []  # fail before the long part
+    rng = np.random.default_rng(seed)
+    ref, gen = read_random(reference, max_showers, rng), read_random(generated, max_showers, rng)
+    geo = resolve_geometry(ref, gen, geometry)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: exists and is not a folder")
+    if sections is not None:
+        extra += sections(ref, gen, geo)
+    with make_progress("stages") as bar:
+        task = bar.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
+        return evaluate(ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
+                        files={"reference": str(reference), "generated": str(generated)}, extra_sections=extra,
+                        step=lambda name: bar.update(task, advance=1, status=name))

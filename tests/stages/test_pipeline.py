@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from caloforge.demo.pipeline import Pipeline, Stage
+from caloforge.stages.pipeline import Pipeline, Stage
 
 
 def _stages(root: Path, calls: list[str], explode: str | None = None, n: int = 1) -> list[Stage]:

@@ -1,4 +1,4 @@
-"""Report sections that only the demo adds: geometry, event displays, and the speed table."""
+"""Optional report sections: event displays of single showers and the detector geometry table."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from showerkit import make_showers, scale_energy, shift_one_cell
 from caloforge.errors import GeometryError, InputError
 from caloforge.geometry import get_geometry, list_geometries
 from caloforge.io import Showers
+from caloforge.stages.evaluate import evaluate
 from caloforge.validate.checks import check_energies, resolve_geometry
 from caloforge.validate.metrics import compute_metrics
-from caloforge.validate.suite import evaluate
 from caloforge.validate.verdicts import all_verdicts
 
 
