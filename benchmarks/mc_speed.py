@@ -20,9 +20,9 @@ import numpy as np
 from scipy.optimize import curve_fit
 
 from caloforge.geometry import get_geometry, get_material
-from caloforge.simulate import simulate_detailed
-from caloforge.simulate.analysis import effective_critical_energy, longitudinal_tmax, radial_containment
-from caloforge.simulate.api import ESC_BACK
+from caloforge.mc import simulate_detailed
+from caloforge.mc.analysis import effective_critical_energy, longitudinal_tmax, radial_containment
+from caloforge.mc.api import ESC_BACK
 from caloforge.units import GeV
 
 SPEED_POINTS = {"ams-ecal": "e-", "ds1-photon-like": "photon"}

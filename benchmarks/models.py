@@ -9,13 +9,16 @@ A model may carry its own budget in minutes: ``--models diffusion:20,flow:5`` (t
 ``--minutes``).
 
 The steps are the stages of ``caloforge demo`` (``caloforge.stages``), run by the same resumable
-``Pipeline``: an interrupted run continues where it stopped, and a step whose settings changed is
-redone. Results: OUT/results.json and OUT/results.md (one row per model). Not a test: a measurement.
+``Pipeline`` (one for the samples, then one per model on top of it): an interrupted run continues
+where it stopped, and a step whose settings changed is redone, with the steps after it of that
+model only. A folder written by the earlier, marker-less version of this script is retrained.
+Results: OUT/results.json and OUT/results.md (one row per model). Not a test: a measurement.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import time
@@ -26,7 +29,7 @@ import torch
 import typer
 
 from caloforge.bench.run import BenchConfig
-from caloforge.simulate.runner import RunSpec
+from caloforge.mc.runner import RunSpec
 from caloforge.stages import Pipeline, Stage
 from caloforge.stages.bench import bench_models
 from caloforge.stages.evaluate import evaluate_files
@@ -42,9 +45,9 @@ def model_budgets(models: str, minutes: float) -> list[tuple[str, float]]:
     return [(item.partition(":")[0], float(item.partition(":")[2] or minutes)) for item in models.split(",")]
 
 
-def build_pipeline(out: Path, geometry: str, particle: str, energy: str, n_train: int, n_test: int,
-                   budgets: list[tuple[str, float]], workers: int, threads: int, seed: int) -> Pipeline:
-    """Monte Carlo samples, then train → generate → evaluate → time for every model."""
+def data_pipeline(out: Path, geometry: str, particle: str, energy: str, n_train: int, n_test: int,
+                  workers: int, seed: int) -> Pipeline:
+    """The Monte Carlo training and held-out samples."""
     train, test = out / "data" / "train.h5", out / "data" / "test.h5"
     sample = {"geometry": geometry, "particle": particle, "energy": energy, "seed": seed}
 
@@ -59,8 +62,6 @@ def build_pipeline(out: Path, geometry: str, particle: str, energy: str, n_train
               Stage("simulate-test", f"Monte Carlo: {n_test} held-out showers",
                     lambda: simulate(test, n_test, seed + 1000), {**sample, "n": n_test}, ("data/test.h5",),
                     ("data/test.h5.partial",))]
-    for name, minutes in budgets:
-        stages += model_stages(out, name, minutes, train, test, geometry, particle, threads, seed)
     return Pipeline(out, stages)
 
 
@@ -83,7 +84,8 @@ def model_stages(out: Path, name: str, minutes: float, train: Path, test: Path, 
 
     def time_it() -> dict[str, Any]:
         config = BenchConfig(geometry=geometry, particle=particle, energies=(1e4,), batch_sizes=TIMED_BATCHES,
-                             threads=threads, onnx=False, cuda=False, seed=seed, models={name: str(run_dir)})
+                             threads=threads, onnx=False, cuda=False, seed=seed, models={name: str(run_dir)},
+                             max_call_s=math.inf)
         result = bench_models(config, out / "bench" / name)
         return {f"ms_batch{m['batch']}": m["ms_per_shower"]["median"] for m in result["measurements"]
                 if m["contender"] == f"{name} [torch cpu]"}
@@ -106,7 +108,7 @@ def markdown(rows: list[dict[str, Any]], conditions: dict[str, Any]) -> str:
         lines.append(f"| {r['model']} | {r['budget_min']:g} | "
                      f"{r['train_minutes']:.1f} ({r['steps']}, {r['stopped_by']}) | "
                      f"{r['auc_low']:.3f} | {r['auc_high']:.3f} | "
-                     f"{r['fpd']:.3g} | {r['ms_batch1']:.2f} | {r['ms_batch1000']:.3f} |")
+                     f"{r['fpd']:.3g} | {r.get('ms_batch1', math.nan):.2f} | {r.get('ms_batch1000', math.nan):.3f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -128,8 +130,13 @@ def main(
     os.environ.setdefault("CALOFORGE_NO_PROGRESS", "1")
     budgets = model_budgets(models, minutes)
     start = time.perf_counter()
-    results = {r.name: r.info for r in build_pipeline(out, geometry, particle, energy, n_train, n_test, budgets,
-                                                      workers, threads, seed).run()}
+    data = data_pipeline(out, geometry, particle, energy, n_train, n_test, workers, seed)
+    data.run()
+    results: dict[str, dict[str, Any]] = {}
+    for name, budget in budgets:  # one pipeline per model: changing one model redoes only that one
+        stages = model_stages(out, name, budget, out / "data" / "train.h5", out / "data" / "test.h5", geometry,
+                              particle, threads, seed)
+        results.update({r.name: r.info for r in Pipeline(out, stages, upstream=data.key).run()})
     rows = [{"model": name, "budget_min": budget, **results[f"train-{name}"], **results[f"evaluate-{name}"],
              **results[f"time-{name}"]} for name, budget in budgets]
     conditions = {"geometry": geometry, "particle": particle, "energy": energy, "n_train": n_train,

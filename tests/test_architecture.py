@@ -17,12 +17,12 @@ ROOT = Path(caloforge.__file__).parent
 LAYERS = {
     0: {"_version", "errors", "units", "atomic", "registry", "config", "terminal", "progress"},
     1: {"geometry", "io", "preprocessing", "sampling", "export"},
-    2: {"simulate", "models", "validate"},
+    2: {"mc", "models", "validate"},
     3: {"training", "bench"},
     4: {"report"},
     5: {"stages"},
     6: {"demo"},
-    7: {"cli", "__main__", ""},
+    7: {"cli", "__main__", "api", ""},
 }
 LAYER_OF = {name: layer for layer, names in LAYERS.items() for name in names}
 

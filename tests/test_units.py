@@ -12,7 +12,8 @@ from caloforge.units import GeV, draw_energies, format_energy, parse_energy, par
 def test_parse_energy() -> None:
     assert parse_energy("10GeV") == 10 * GeV
     assert parse_energy("512 MeV") == 512.0
-    assert parse_energy("250") == 250.0
+    with pytest.raises(InputError, match="needs a unit"):
+        parse_energy("250")
     assert parse_energy("1.5e2keV") == pytest.approx(0.15)
 
 

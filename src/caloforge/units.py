@@ -33,11 +33,16 @@ _ENERGY_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*
 
 
 def parse_energy(text: str) -> float:
-    """Parse one energy such as ``"10GeV"``, ``"512 MeV"`` or ``"250"`` (MeV) into MeV."""
+    """Parse one energy such as ``"10GeV"`` or ``"512 MeV"`` into MeV.
+
+    The unit is required: a bare ``10`` could be MeV (Geant4's unit) or GeV (what a physicist
+    says), a factor 1000 apart, so it is refused rather than guessed."""
     match = _ENERGY_RE.match(text)
     if not match:
         raise InputError(f"cannot read energy {text!r}: expected a number and a unit, e.g. 10GeV")
-    value, unit = float(match.group(1)), match.group(2).lower() or "mev"
+    if not match.group(2):
+        raise InputError(f"energy {text!r} needs a unit: write {match.group(1)}GeV or {match.group(1)}MeV")
+    value, unit = float(match.group(1)), match.group(2).lower()
     if unit not in _ENERGY_UNITS:
         raise InputError(f"unknown energy unit {match.group(2)!r} in {text!r} (use eV, keV, MeV, GeV, TeV)")
     energy = value * _ENERGY_UNITS[unit]

@@ -7,6 +7,7 @@ import math
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from caloforge.cli.app import app
@@ -15,6 +16,7 @@ ARTEFACTS = ("data/train.h5", "data/test.h5", "runs/flow/model.pt", "runs/flow/c
              "generated.h5", "bench/bench.json", "bench/bench.md", "report/metrics.json", "report/report.html")
 
 
+@pytest.mark.slow  # the whole demo, shrunk
 def test_quick_demo(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "demo"

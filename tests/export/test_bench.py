@@ -6,14 +6,17 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from caloforge.cli.app import app
 
+pytestmark = pytest.mark.slow  # times the Monte Carlo and models
+
 
 def test_bench_writes_all_fields(run_dirs: dict[str, Path], tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [
-        "bench", "--geometry", "ams-ecal", "--models", str(run_dirs["cgan"]), "--energies", "1GeV,5GeV",
+        "bench", "--geometry", "ams-ecal", "--runs", str(run_dirs["cgan"]), "--energies", "1GeV,5GeV",
         "--batch-sizes", "1,8", "--rounds", "2", "--out", str(tmp_path / "bench"), "--seed", "1",
     ])
     assert result.exit_code == 0, result.output
@@ -36,12 +39,12 @@ def test_bench_writes_all_fields(run_dirs: dict[str, Path], tmp_path: Path) -> N
 
 def test_bench_bad_input(tmp_path: Path, run_dirs: dict[str, Path]) -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["bench", "--models", str(tmp_path), "--out", str(tmp_path / "b")])
+    result = runner.invoke(app, ["bench", "--runs", str(tmp_path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2 and "no model.pt" in result.output
-    result = runner.invoke(app, ["bench", "--models", str(run_dirs["vae"]), "--energies", "1GeV:10GeV",
+    result = runner.invoke(app, ["bench", "--runs", str(run_dirs["vae"]), "--energies", "1GeV:10GeV",
                                  "--out", str(tmp_path / "b")])
     assert result.exit_code == 2 and "fixed energies" in result.output
-    result = runner.invoke(app, ["bench", "--geometry", "ds2-like", "--models", str(run_dirs["vae"]),
+    result = runner.invoke(app, ["bench", "--geometry", "ds2-like", "--runs", str(run_dirs["vae"]),
                                  "--out", str(tmp_path / "b")])
     assert result.exit_code == 2 and "trained on ams-ecal" in result.output
 

@@ -13,6 +13,8 @@ from caloforge.cli.app import app
 from caloforge.export.onnx import OnnxSampler, export_onnx, quantize_int8
 from caloforge.models import list_models, load_model
 
+pytestmark = pytest.mark.slow  # trains models and exports them to ONNX
+
 runner = CliRunner()
 ENERGIES = np.array([1e3, 3e3, 1e4, 3e4, 1e5, 5e4, 2e3], dtype=np.float32)
 
@@ -39,7 +41,7 @@ def test_onnx_reproduces_torch_sampler(name: str, run_dirs: dict[str, Path], tmp
 
 
 def test_export_cli_writes_contract(run_dirs: dict[str, Path], tmp_path: Path) -> None:
-    result = runner.invoke(app, ["export", "--model", str(run_dirs["vae"]), "--onnx", str(tmp_path / "v.onnx")])
+    result = runner.invoke(app, ["export", "--run", str(run_dirs["vae"]), "--onnx", str(tmp_path / "v.onnx")])
     assert result.exit_code == 0, result.output
     runtime = OnnxSampler(tmp_path / "v.onnx")
     assert runtime.metadata["model"] == "vae" and runtime.metadata["geometry"] == "ams-ecal"
@@ -47,13 +49,13 @@ def test_export_cli_writes_contract(run_dirs: dict[str, Path], tmp_path: Path) -
     inputs = {i.name: i.shape for i in runtime.session.get_inputs()}
     assert set(inputs) == {"noise", "incident_energy"}
     assert [o.name for o in runtime.session.get_outputs()] == ["showers"]
-    result = runner.invoke(app, ["export", "--model", str(run_dirs["vae"]), "--onnx",
+    result = runner.invoke(app, ["export", "--run", str(run_dirs["vae"]), "--onnx",
                                  str(tmp_path / "v8.onnx"), "--int8"])
     assert result.exit_code == 0 and OnnxSampler(tmp_path / "v8.onnx").metadata["precision"] == "int8"
 
 
 def test_export_bad_input(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["export", "--model", str(tmp_path), "--onnx", str(tmp_path / "x.onnx")])
+    result = runner.invoke(app, ["export", "--run", str(tmp_path), "--onnx", str(tmp_path / "x.onnx")])
     assert result.exit_code == 2 and "no model.pt" in result.output
     (tmp_path / "junk.onnx").write_text("junk")
     with pytest.raises(Exception, match="not a loadable ONNX model"):
@@ -65,7 +67,7 @@ def test_generate_onnx_int8_passes_evaluate(run_dirs: dict[str, Path], like_file
     import json
 
     onnx_path = tmp_path / "c8.onnx"
-    assert runner.invoke(app, ["export", "--model", str(run_dirs["cgan"]), "--onnx", str(onnx_path),
+    assert runner.invoke(app, ["export", "--run", str(run_dirs["cgan"]), "--onnx", str(onnx_path),
                                "--int8"]).exit_code == 0
     gen = tmp_path / "gen.h5"
     args = ["generate", "--onnx", str(onnx_path), "--like", str(like_file), "--batch-size", "64", "--seed", "4"]
@@ -90,7 +92,7 @@ def test_generate_onnx_int8_passes_evaluate(run_dirs: dict[str, Path], like_file
 
 def test_generate_needs_model_or_onnx(like_file: Path, run_dirs: dict[str, Path], tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", "--like", str(like_file), "--out", str(tmp_path / "g.h5")])
-    assert result.exit_code == 2 and "exactly one of --model" in result.output
+    assert result.exit_code == 2 and "exactly one of --run" in result.output
     result = runner.invoke(app, ["generate", "--onnx", str(tmp_path / "none.onnx"), "--like", str(like_file),
                                  "--out", str(tmp_path / "g.h5")])
     assert result.exit_code == 2 and "does not exist" in result.output
@@ -161,3 +163,24 @@ def test_onnx_reproduces_energy_binned_quantile_flow(tmp_path: Path, extra: dict
     int8_out = OnnxSampler(tmp_path / "m8.onnx", threads=1)(noise, ENERGIES)
     layer_sums = [out.reshape(len(ENERGIES), 18, 72).sum(-1) for out in (onnx_out, int8_out)]
     np.testing.assert_allclose(layer_sums[1], layer_sums[0], rtol=0.05, atol=1.0)
+
+
+def test_same_seed_same_showers_from_torch_and_onnx(run_dirs: dict[str, Path], like_file: Path,
+                                                   tmp_path: Path) -> None:
+    """`generate --run` and `generate --onnx` (FP32) with one --seed draw the same noise: the same
+    showers, up to floating-point rounding; another seed gives other showers."""
+    from caloforge.io import read_showers
+
+    onnx_path = tmp_path / "flow.onnx"
+    assert runner.invoke(app, ["export", "--run", str(run_dirs["flow"]), "--onnx", str(onnx_path)]).exit_code == 0
+    common = ["--like", str(like_file), "--n", "40", "--batch-size", "16"]
+    runs = (("torch", ["--run", str(run_dirs["flow"])], "3"), ("onnx", ["--onnx", str(onnx_path)], "3"),
+            ("other", ["--onnx", str(onnx_path)], "4"))
+    for name, source, seed in runs:
+        out = str(tmp_path / f"{name}.h5")
+        result = runner.invoke(app, ["generate", *source, *common, "--seed", seed, "--out", out])
+        assert result.exit_code == 0, result.output
+    torch_s, onnx_s, other = (read_showers(tmp_path / f"{n}.h5").showers for n in ("torch", "onnx", "other"))
+    scale = float(np.abs(torch_s).max())
+    assert np.abs(onnx_s - torch_s).max() / scale < 1e-4
+    assert np.abs(other - torch_s).max() / scale > 1e-2

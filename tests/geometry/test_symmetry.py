@@ -7,7 +7,7 @@ import pytest
 
 from caloforge.geometry import get_geometry
 from caloforge.geometry.symmetry import asymmetry, transverse_symmetries
-from caloforge.simulate.api import simulate_detailed
+from caloforge.mc.api import simulate_detailed
 
 
 def _is_group(perms: np.ndarray) -> bool:
@@ -56,6 +56,7 @@ def on_axis() -> np.ndarray:
     return simulate_detailed("ams-ecal", "e-", np.full(300, 5e3), seed=4).showers.showers
 
 
+@pytest.mark.slow  # Monte Carlo showers
 def test_monte_carlo_on_axis_is_symmetric(on_axis: np.ndarray) -> None:
     readout = get_geometry("ams-ecal").readout
     assert asymmetry(readout, on_axis) is None
@@ -67,6 +68,7 @@ def test_monte_carlo_on_axis_is_symmetric(on_axis: np.ndarray) -> None:
         assert np.mean(np.abs(pull) < 3) > 0.97
 
 
+@pytest.mark.slow  # Monte Carlo showers
 def test_offset_beam_is_not_symmetric() -> None:
     """A 4.5 mm impact offset (half a cell) moves every x centre of gravity off the axis."""
     showers = simulate_detailed("ams-ecal", "e-", np.full(300, 5e3), seed=4, impact=(4.5, 0.0)).showers.showers

@@ -21,6 +21,8 @@ from caloforge.training import train_run
 from caloforge.training.batches import ShowerBatches
 from caloforge.training.run import _images_for_fit
 
+pytestmark = pytest.mark.slow  # training runs
+
 runner = CliRunner()
 GROUP = transverse_symmetries(get_geometry("ams-ecal").readout)
 

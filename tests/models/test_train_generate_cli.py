@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from caloforge.cli.app import app
 from caloforge.io import ShowerFile, Showers, read_showers, write_showers
 
+pytestmark = pytest.mark.slow  # training runs through the CLI
+
 runner = CliRunner()
 
 
@@ -33,7 +35,7 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory, tiny_file: Path) -> Path:
 
 def test_generate_like(run_dir: Path, tiny_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "gen.h5"
-    result = runner.invoke(app, ["generate", "--model", str(run_dir), "--like", str(tiny_file), "--n", "50",
+    result = runner.invoke(app, ["generate", "--run", str(run_dir), "--like", str(tiny_file), "--n", "50",
                                  "--out", str(out), "--batch-size", "16", "--seed", "5"])
     assert result.exit_code == 0, result.output
     gen, ref = read_showers(out), read_showers(tiny_file, n=50)
@@ -45,7 +47,7 @@ def test_generate_like(run_dir: Path, tiny_file: Path, tmp_path: Path) -> None:
 
 
 def test_generate_energy_range_is_reproducible(run_dir: Path, tmp_path: Path) -> None:
-    args = ["generate", "--model", str(run_dir), "--n", "20", "--energy", "1GeV:100GeV", "--steps", "3",
+    args = ["generate", "--run", str(run_dir), "--n", "20", "--energy", "1GeV:100GeV", "--steps", "3",
             "--sampler", "ddpm"]
     for name in ("a.h5", "b.h5"):
         assert runner.invoke(app, [*args, "--out", str(tmp_path / name)]).exit_code == 0
@@ -55,7 +57,7 @@ def test_generate_energy_range_is_reproducible(run_dir: Path, tmp_path: Path) ->
 
 
 def test_generate_warns_outside_training_range(run_dir: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["generate", "--model", str(run_dir), "--n", "2", "--energy", "1TeV",
+    result = runner.invoke(app, ["generate", "--run", str(run_dir), "--n", "2", "--energy", "1TeV",
                                  "--out", str(tmp_path / "x.h5")])
     assert result.exit_code == 0 and "outside the training range" in result.output
 
@@ -70,12 +72,17 @@ def test_train_refuses_to_overwrite_and_resume_needs_a_run(run_dir: Path, tiny_f
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["generate", "--model", "NOPE", "--n", "2", "--energy", "1GeV", "--out", "x.h5"], "no trained model"),
-        (["generate", "--model", "RUN", "--n", "2", "--out", "x.h5"], "exactly one of --energy"),
-        (["generate", "--model", "RUN", "--energy", "1GeV", "--out", "x.h5"], "--n"),
-        (["generate", "--model", "RUN", "--n", "2", "--energy", "1 parsec", "--out", "x.h5"], "unknown energy unit"),
-        (["generate", "--model", "RUN", "--n", "2", "--energy", "1GeV", "--sampler", "magic", "--out", "x.h5"],
+        (["generate", "--run", "NOPE", "--n", "2", "--energy", "1GeV", "--out", "x.h5"], "no trained model"),
+        (["generate", "--run", "RUN", "--n", "2", "--out", "x.h5"], "exactly one of --energy"),
+        (["generate", "--run", "RUN", "--energy", "1GeV", "--out", "x.h5"], "--n"),
+        (["generate", "--run", "RUN", "--n", "2", "--energy", "1 parsec", "--out", "x.h5"], "unknown energy unit"),
+        (["generate", "--run", "RUN", "--n", "2", "--energy", "1GeV", "--sampler", "magic", "--out", "x.h5"],
          "unknown sampler"),
+        (["generate", "--model", "RUN", "--n", "2", "--energy", "1GeV", "--out", "x.h5"], "names a model family"),
+        (["generate", "--run", "RUN", "--n", "2", "--energy", "10", "--out", "x.h5"], "needs a unit"),
+        (["generate", "--run", "RUN", "--n", "2", "--energy", "1GeV", "--out", "DATA"], "use --force"),
+        (["export", "--model", "RUN", "--onnx", "x.onnx"], "names a model family"),
+        (["bench", "--models", "RUN"], "now --runs"),
         (["train", "--data", "missing.h5", "--out", "r"], "no such file"),
         (["train", "--data", "DATA", "--out", "r", "--model", "transformer"], "unknown model"),
     ],
@@ -127,8 +134,46 @@ def test_several_particles_need_a_particle(tiny_showers: Showers, tmp_path: Path
     result = runner.invoke(app, ["train", "--data", str(tmp_path / "e.h5"), "--data", str(tmp_path / "g.h5"),
                                  "--out", str(run), "--config", str(config)])
     assert result.exit_code == 0, result.output
-    args = ["generate", "--model", str(run), "--n", "3", "--energy", "10GeV", "--out", str(tmp_path / "o.h5")]
+    args = ["generate", "--run", str(run), "--n", "3", "--energy", "10GeV", "--out", str(tmp_path / "o.h5")]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "particle" in result.output
     assert runner.invoke(app, [*args, "--particle", "photon"]).exit_code == 0
     assert read_showers(tmp_path / "o.h5").particle == "photon"
+
+
+def test_info_describes_a_run_folder(run_dir: Path) -> None:
+    """`caloforge info RUN`: family, steps, the validation loss with its unit, files and sizes."""
+    result = runner.invoke(app, ["info", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for expected in ("diffusion", "ams-ecal", "40", "mean squared error", "model.pt", "checkpoint.pt", "MiB",
+                     "ONNX exports"):
+        assert expected in text, expected
+
+
+def test_model_only_keeps_just_the_model(tiny_file: Path, tmp_path: Path) -> None:
+    config = tiny_config_file(tmp_path, "vae", max_steps=10)
+    result = runner.invoke(app, ["train", "--data", str(tiny_file), "--out", str(tmp_path / "run"), "--config",
+                                 str(config), "--model-only"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "run").iterdir()} == {"config.yaml", "stats.jsonl", "model.pt"}
+    assert "stats_units" in (tmp_path / "run" / "config.yaml").read_text()
+
+
+def test_trained_range_is_the_range_the_data_was_drawn_from(tiny_showers: Showers, tmp_path: Path) -> None:
+    """A file that says it was drawn from 1GeV:100GeV (as `caloforge simulate` writes) trains a
+    model whose range is 1-100 GeV, not its sample's extremes: a held-out sample from the same
+    range draws no out-of-range warning."""
+    from caloforge.models import load_model
+
+    data = tmp_path / "drawn.h5"
+    write_showers(data, Showers(tiny_showers.energies, tiny_showers.showers,
+                                {**tiny_showers.attrs, "energy": "1GeV:100GeV"}))
+    config = tiny_config_file(tmp_path, "vae", max_steps=5)
+    assert runner.invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "run"), "--config",
+                               str(config)]).exit_code == 0
+    spec = load_model(tmp_path / "run").spec
+    assert (spec.energy_min, spec.energy_max) == (1e3, 1e5)
+    result = runner.invoke(app, ["generate", "--run", str(tmp_path / "run"), "--n", "50", "--energy",
+                                 "1GeV:100GeV", "--out", str(tmp_path / "g.h5")])
+    assert result.exit_code == 0 and "outside" not in result.output

@@ -14,6 +14,8 @@ from caloforge.training import TrainConfig, train_run
 from caloforge.training.checkpoint import load_checkpoint
 from caloforge.training.trainer import lr_factor
 
+pytestmark = pytest.mark.slow  # training runs
+
 
 def _interrupt_at(step: int):
     def hook(current: int) -> None:

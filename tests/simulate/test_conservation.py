@@ -7,7 +7,7 @@ import pytest
 
 from caloforge.errors import GeometryError, InputError
 from caloforge.geometry import Geometry, get_geometry
-from caloforge.simulate import Cuts, simulate, simulate_detailed
+from caloforge.mc import Cuts, simulate, simulate_detailed
 from caloforge.units import ELECTRON_MASS, GeV, MeV
 
 

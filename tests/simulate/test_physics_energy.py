@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from caloforge.geometry import get_geometry, get_material
-from caloforge.simulate import simulate_detailed
-from caloforge.simulate.analysis import fit_resolution, radial_containment
+from caloforge.mc import simulate_detailed
+from caloforge.mc.analysis import fit_resolution, radial_containment
 from caloforge.units import GeV
+
+pytestmark = pytest.mark.slow  # Monte Carlo physics: hundreds of showers
 
 
 def test_lateral_containment_pbwo4() -> None:

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from caloforge.geometry import get_geometry
-from caloforge.simulate import simulate_detailed
-from caloforge.simulate.analysis import centre_of_gravity_x0, effective_critical_energy, longitudinal_tmax
+from caloforge.mc import simulate_detailed
+from caloforge.mc.analysis import centre_of_gravity_x0, effective_critical_energy, longitudinal_tmax
 from caloforge.units import GeV
+
+pytestmark = pytest.mark.slow  # Monte Carlo physics: hundreds of showers
 
 C_OFFSET = {"e-": -0.5, "photon": 0.5}
 # enough showers that the statistical error of the fitted t_max is ~0.1-0.15 X0: photon showers

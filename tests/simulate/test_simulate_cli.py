@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from caloforge.cli.app import app
 from caloforge.errors import InputError
 from caloforge.io import ShowerWriter, read_showers
-from caloforge.simulate.runner import RunSpec, run
+from caloforge.mc.runner import RunSpec, run
 
 runner = CliRunner()
 SPEC = RunSpec("ams-ecal", "e-", "500MeV:2GeV", n=12, seed=7)
@@ -86,6 +86,7 @@ def test_cli_writes_challenge_file_with_provenance(tmp_path: Path) -> None:
     (["--geometry", "nope"], "unknown geometry"),
     (["--n", "0"], "positive"),
     (["--energy", "ten GeV"], "energy"),
+    (["--energy", "10"], "needs a unit"),
     (["--particle", "muon"], "particle"),
     (["--e-cut", "1keV"], "cut"),
     (["--workers", "0"], "workers"),

@@ -20,6 +20,8 @@ from caloforge.errors import InputError
 from caloforge.io import Showers, write_showers
 from caloforge.report.bench_section import bench_section
 
+pytestmark = pytest.mark.slow  # full evaluations (classifier, plots, browser)
+
 runner = CliRunner()
 
 
@@ -134,7 +136,7 @@ def test_bench_option_errors_are_one_line_and_early(files, tmp_path):
     (tmp_path / "empty").mkdir()
     for bench, message in ((tmp_path / "nope.json", "not found"), (bad_json, "not valid JSON"),
                            (wrong, "not a bench.json"), (tmp_path / "empty", "no bench.json")):
-        result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "-g",
+        result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "--generated",
                                      str(files / "gen.h5"), "-o", str(tmp_path / "out"),
                                      "--bench", str(bench)])
         assert message in _error(result)
@@ -181,7 +183,7 @@ def _error(result) -> str:
                                                     ("narrow.h5", "90 % of the reference"),
                                                     ("missing.h5", "no such file")])
 def test_bad_inputs_give_one_line_errors(files, generated, message):
-    result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "-g", str(files / generated),
+    result = runner.invoke(app, ["evaluate", "-r", str(files / "ref.h5"), "--generated", str(files / generated),
                                  "-o", str(files / "bad")])
     assert message in _error(result)
     assert not (files / "bad" / "metrics.json").exists()
@@ -194,7 +196,7 @@ def test_plain_challenge_files_get_their_geometry_from_the_voxel_count(files, tm
         with h5py.File(files / f"{name}.h5") as src, h5py.File(tmp_path / f"{name}.h5", "w") as dst:
             for key in ("incident_energies", "showers"):
                 dst[key] = src[key][:200]
-    result = runner.invoke(app, ["evaluate", "-r", str(tmp_path / "ref.h5"), "-g", str(tmp_path / "gen.h5"),
+    result = runner.invoke(app, ["evaluate", "-r", str(tmp_path / "ref.h5"), "--generated", str(tmp_path / "gen.h5"),
                                  "-o", str(tmp_path / "out"), "--quick"])
     assert result.exit_code == 0, result.output
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
@@ -202,7 +204,7 @@ def test_plain_challenge_files_get_their_geometry_from_the_voxel_count(files, tm
 
 
 def test_same_seed_same_numbers(files, tmp_path: Path):
-    args = ["evaluate", "-r", str(files / "ref.h5"), "-g", str(files / "gen.h5"), "--quick",
+    args = ["evaluate", "-r", str(files / "ref.h5"), "--generated", str(files / "gen.h5"), "--quick",
             "--max-showers", "200", "--seed", "5"]
     first = runner.invoke(app, [*args, "-o", str(tmp_path / "a")])
     second = runner.invoke(app, [*args, "-o", str(tmp_path / "b")])
@@ -212,3 +214,38 @@ def test_same_seed_same_numbers(files, tmp_path: Path):
     a["conditions"].pop("reference"), b["conditions"].pop("reference")
     assert a == b
     assert a["conditions"]["n_reference"] == 200
+
+
+def test_several_models_in_one_report_and_force(files, tmp_path: Path):
+    """Two --generated files: one sub-report each and a comparison page; the same --out again is
+    refused without --force."""
+    import shutil
+
+    for model in ("a", "b"):  # two runs' files of one name: labelled by their folders
+        (tmp_path / model).mkdir()
+        shutil.copy(files / "gen.h5", tmp_path / model / "gen.h5")
+    args = ["evaluate", "-r", str(files / "ref.h5"), "--generated", str(tmp_path / "a" / "gen.h5"), "--generated",
+            str(tmp_path / "b" / "gen.h5"), "--quick", "--max-showers", "120", "-o", str(tmp_path / "cmp")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    combined = json.loads((tmp_path / "cmp" / "metrics.json").read_text())
+    assert set(combined["models"]) == {"a-gen", "b-gen"}
+    assert all((tmp_path / "cmp" / label / "report.html").is_file() for label in ("a-gen", "b-gen"))
+    page = (tmp_path / "cmp" / "report.html").read_text()
+    assert 'href="a-gen/report.html"' in page and "Response and resolution" in page
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "--force" in _error(again)
+
+
+def test_small_samples_are_said_to_be_small(evaluated):
+    """Quick mode and a few hundred showers: warnings in the terminal, metrics.json and the report,
+    and the AUC's noise next to it; JSD is never negative."""
+    result, out = evaluated
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["auc_low_noise"] > 0.02 and len(metrics["warnings"]) == 2
+    assert "warning:" in result.output and "0.5 ±" in result.output
+    assert metrics["jsd_low"] >= 0 and metrics["jsd_high"] >= 0
+    assert "warning: the classifier is tested on" in (out / "report.html").read_text()
+    assert all(w["unit"] for w in metrics["w1"].values())
+    assert metrics["response"]["reference"]["response"] and "classifier_auc_by_energy.png" in {
+        p.name for p in (out / "plots").iterdir()}

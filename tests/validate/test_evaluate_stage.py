@@ -16,6 +16,8 @@ from caloforge.validate.checks import check_energies, resolve_geometry
 from caloforge.validate.metrics import compute_metrics
 from caloforge.validate.verdicts import all_verdicts
 
+pytestmark = pytest.mark.slow  # full evaluations (classifier)
+
 
 @pytest.fixture(scope="module")
 def same_ams(ams, ams_pair):

@@ -15,7 +15,7 @@ from caloforge.bench.timing import Contender
 def monte_carlo(geometry_name: str, particle: str, showers_per_call: int = 2, seed: int = 0) -> Contender:
     """The built-in Monte Carlo in this process (one core), ``showers_per_call`` per timing."""
     from caloforge.geometry import get_geometry
-    from caloforge.simulate import simulate
+    from caloforge.mc import simulate
 
     geometry = get_geometry(geometry_name)
     calls = iter(range(10**9))

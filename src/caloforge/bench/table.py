@@ -9,6 +9,11 @@ from typing import Any
 HEADER = ("contender", "energy", "batch", "ms/shower", "speed-up vs MC")
 
 
+def format_speedup(value: float, unit: str = "x") -> str:
+    """``1090x`` rather than ``1.09e+03x``; three significant digits below 100."""
+    return (f"{value:,.0f}" if value >= 100 else f"{value:.3g}") + unit
+
+
 def caption(result: dict[str, Any]) -> str:
     """One line: what was measured and how."""
     cond = result["conditions"]
@@ -24,9 +29,11 @@ def speed_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
     for m in result["measurements"]:
         t = m["ms_per_shower"]
         up = ups.get((m["contender"], m["energy_mev"], m["batch"]))
-        up_text = (f"{up['median']:.3g}x ({up['min']:.3g}-{up['max']:.3g})" if up else
-                   f"1 (reference: {m['showers_per_s']:.3g} showers/s)" if "showers_per_s" in m else "1 (reference)")
-        rows.append((m["contender"], f"{m['energy_mev'] / 1e3:g} GeV", str(m["batch"]),
+        up_text = (f"{format_speedup(up['median'])} ({format_speedup(up['min'], '')}-{format_speedup(up['max'], '')})"
+                   if up else f"1 (reference: {m['showers_per_s']:.3g} showers/s)" if "showers_per_s" in m
+                   else "1 (reference)")
+        batch = f"{m['batch']} per timed call" if m["contender"] == "monte-carlo" else str(m["batch"])
+        rows.append((m["contender"], f"{m['energy_mev'] / 1e3:g} GeV", batch,
                      f"{t['median']:.4g} ({t['min']:.3g}-{t['max']:.3g})", up_text))
     for skip in result.get("skipped", []):
         rows.append((skip["contender"], f"{skip['energy_mev'] / 1e3:g} GeV", str(skip["batch"]),

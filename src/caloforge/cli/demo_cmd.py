@@ -30,6 +30,7 @@ def demo(
     seed: int = typer.Option(1, "--seed", help="Random seed of every stage."),
 ) -> None:
     """Simulate, train, generate, validate and benchmark; finished stages are reused on a re-run."""
+    from caloforge.bench.table import format_speedup
     from caloforge.demo.config import DemoConfig
     from caloforge.demo.run import build_pipeline, headline
     from caloforge.geometry import get_geometry
@@ -61,8 +62,8 @@ def demo(
     table.add_row("FPD (high-level features; floor in the report)",
                   f"{_fmt(numbers['fpd'])} ± {_fmt(numbers['fpd_err'], 2)}")
     for key, entry in numbers["speedups"].items():
-        table.add_row(escape(f"speed-up {key}"), f"batch 1: {_fmt(entry['batch1'])}x, best: {_fmt(entry['best'])}x "
-                                         f"(batch {entry['best_batch']})")
+        table.add_row(escape(f"speed-up {key}"), f"batch 1: {format_speedup(entry['batch1'])}, best: "
+                                                 f"{format_speedup(entry['best'])} (batch {entry['best_batch']})")
     out.print(table)
     ran = sum(not r.skipped for r in results)
     out.print(f"{ran} stage(s) run, {total - ran} reused, {time.perf_counter() - started['t']:.0f} s; "

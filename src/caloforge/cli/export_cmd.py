@@ -7,26 +7,32 @@ from pathlib import Path
 
 import typer
 
-from caloforge.cli.common import handle_errors, out
+from caloforge.cli.common import FORCE_OPTION, RUN_NOT_MODEL, handle_errors, out, refuse_existing, refuse_model_option
 from caloforge.errors import InputError
 
 
 @handle_errors
 def export(
-    model: Path = typer.Option(..., "--model", "-m", help="Run directory of a trained model."),
+    run: Path = typer.Option(None, "--run", help="Run folder of a trained model."),
     onnx_path: Path = typer.Option(..., "--onnx", help="Output ONNX file."),
     int8: bool = typer.Option(False, "--int8", help="Apply ONNX Runtime dynamic INT8 quantisation."),
     particle: str = typer.Option(None, "--particle", help="For a model trained on several particles: "
                                  "the particle the exported sampler generates."),
+    force: bool = FORCE_OPTION,
+    model: str = RUN_NOT_MODEL,
 ) -> None:
     """Export the sampler: inputs noise (N, *noise_shape) and incident_energy (N, 1) in MeV,
     output showers (N, n_voxels) in MeV."""
     from caloforge.export.onnx import export_onnx, quantize_int8
     from caloforge.models import load_model
 
-    if not (model / "model.pt").is_file():
-        raise InputError(f"{model} is not a trained run directory (no model.pt)")
-    loaded = load_model(model)
+    refuse_model_option(model)
+    if run is None:
+        raise InputError("give the trained run folder with --run RUN_DIR")
+    if not (run / "model.pt").is_file():
+        raise InputError(f"{run} is not a trained run directory (no model.pt)")
+    refuse_existing(onnx_path, force)
+    loaded = load_model(run)
     sampler = loaded.export_sampler()
     noise_shape = tuple(sampler.noise_shape(1)[1:])
     particles = loaded.spec.particles

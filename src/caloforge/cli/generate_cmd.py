@@ -7,16 +7,24 @@ from pathlib import Path
 
 import typer
 
-from caloforge.cli.common import SEED_OPTION, handle_errors, out
+from caloforge.cli.common import (
+    FORCE_OPTION,
+    RUN_NOT_MODEL,
+    SEED_OPTION,
+    handle_errors,
+    out,
+    refuse_existing,
+    refuse_model_option,
+)
 from caloforge.errors import InputError
 
 
 @handle_errors
 def generate(
-    model: Path = typer.Option(None, "--model", help="Run directory (or model.pt) written by `caloforge train`."),
-    onnx: Path = typer.Option(None, "--onnx", help="Instead of --model: an ONNX sampler from `caloforge export`, "
-                              "run with onnxruntime."),
-    out_path: Path = typer.Option(..., "--out", help="Output HDF5 file."),
+    run: Path = typer.Option(None, "--run", help="Run folder (or its model.pt) written by `caloforge train`."),
+    onnx: Path = typer.Option(None, "--onnx", help="Instead of --run: an ONNX sampler from `caloforge export`, "
+                              "run with onnxruntime (same --seed, same showers)."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Output HDF5 file."),
     n: int = typer.Option(None, "--n", help="Number of showers (with --like: the first N energies)."),
     energy: str = typer.Option(None, "--energy", help="Incident energies: 10GeV, 1GeV,10GeV or 1GeV:100GeV."),
     like: Path = typer.Option(None, "--like", help="Copy the incident energies of this shower file."),
@@ -26,16 +34,20 @@ def generate(
     sampler: str = typer.Option(None, "--sampler", help="Diffusion only: heun, ddim or ddpm."),
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda ..."),
     seed: int = SEED_OPTION,
+    force: bool = FORCE_OPTION,
+    model: str = RUN_NOT_MODEL,
 ) -> None:
     """Generate showers (MeV, geometry voxel order) conditioned on incident energies."""
     from caloforge.stages.generate import generate_with_model, generate_with_onnx, incident_energies
 
-    if (model is None) == (onnx is None):
-        raise InputError("give exactly one of --model RUN_DIR and --onnx FILE")
+    refuse_model_option(model)
+    if (run is None) == (onnx is None):
+        raise InputError("give exactly one of --run RUN_DIR and --onnx FILE")
+    refuse_existing(out_path, force)
     energies, like_particle = incident_energies(n, energy, like, seed)
     if onnx is not None:
         name = generate_with_onnx(onnx, energies, out_path, batch_size, seed)
     else:
-        name = generate_with_model(model, energies, out_path, batch_size, seed, particle or like_particle or None,
+        name = generate_with_model(run, energies, out_path, batch_size, seed, particle or like_particle or None,
                                    device, steps=steps, sampler=sampler)
     out.print(f"wrote {len(energies)} {name} showers to {out_path}")

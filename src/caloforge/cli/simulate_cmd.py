@@ -14,8 +14,8 @@ import typer
 from caloforge.cli.common import SEED_OPTION, handle_errors, out
 from caloforge.errors import InputError
 from caloforge.geometry import DEFAULT_GEOMETRY
-from caloforge.simulate.api import Cuts
-from caloforge.simulate.runner import RunSpec
+from caloforge.mc.api import Cuts
+from caloforge.mc.runner import RunSpec
 from caloforge.stages.simulate import simulate_file
 from caloforge.units import parse_energy
 
@@ -38,12 +38,14 @@ def _check_target(path: Path, resume: bool, force: bool) -> None:
 
 @handle_errors
 def simulate(
-    geometry: str = typer.Option(DEFAULT_GEOMETRY, "--geometry", help="Registered geometry with a material stack."),
-    particle: str = typer.Option("e-", "--particle", help="e-, e+ or photon (gamma)."),
+    geometry: str = typer.Option(DEFAULT_GEOMETRY, "--geometry", "-g",
+                                 help="Registered geometry with a material stack."),
+    particle: str = typer.Option(None, "--particle", help="e-, e+ or photon (gamma); default: the particle the "
+                                 "geometry is binned for (ams-ecal: e-, ds1-photon-like: photon)."),
     energy: str = typer.Option(..., "--energy", help="Incident kinetic energy: 10GeV, 1GeV,10GeV or 1GeV:100GeV "
                                                      "(log-uniform)."),
     n: int = typer.Option(..., "--n", help="Number of showers."),
-    out_path: Path = typer.Option(..., "--out", help="Output HDF5 file (CaloChallenge layout)."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Output HDF5 file (CaloChallenge layout)."),
     workers: int = typer.Option(1, "--workers", help="Worker processes."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run (OUT.partial)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
@@ -58,6 +60,10 @@ def simulate(
     seed: int = SEED_OPTION,
 ) -> None:
     """Simulate electromagnetic showers with the built-in reference Monte Carlo."""
+    if particle is None:
+        from caloforge.geometry import get_geometry
+
+        particle = get_geometry(geometry).readout.particle
     spec = RunSpec(geometry, particle, energy, n, seed, _cuts(e_cut, gamma_cut), (impact_x, impact_y),
                    impact_spread, angle_spread)
     _check_target(out_path, resume, force)

@@ -25,7 +25,7 @@ TRAIN, TEST, GENERATED = "data/train.h5", "data/test.h5", "generated.h5"
 
 
 def _simulate(config: DemoConfig, root: Path, name: str, n: int, seed: int) -> dict[str, Any]:
-    from caloforge.simulate.runner import RunSpec
+    from caloforge.mc.runner import RunSpec
     from caloforge.stages.simulate import simulate_file
 
     spec = RunSpec(geometry=config.geometry, particle=config.particle, energy=config.energy, n=n, seed=seed)

@@ -9,10 +9,10 @@ from caloforge.registry import Registry
 
 GEOMETRIES: Registry[Geometry] = Registry("geometry")
 
-# Voxel thresholds (MeV) of the CaloChallenge evaluation, by the particle (PDG id) of the
-# dataset's binning file: dataset 1 (photons, pions) 1 MeV; datasets 2 and 3 (electrons)
-# 15.15 keV, half a MIP in their 0.3 mm Si layers (arXiv:2410.21611).
-CHALLENGE_THRESHOLDS = {22: 1.0, 211: 1.0, 11: 0.01515}
+# Voxel thresholds (MeV) of the CaloChallenge evaluation: dataset 1 (photons, pions) 1 MeV;
+# datasets 2 and 3 (electrons) 15.15 keV, half a MIP in their 0.3 mm Si layers
+# (arXiv:2410.21611). Keyed by the (PDG id, voxel count) of the four official binning files.
+CHALLENGE_THRESHOLDS = {(22, 368): 1.0, (211, 533): 1.0, (11, 6480): 0.01515, (11, 40500): 0.01515}
 
 # --- AMS-02 ECAL ----------------------------------------------------------------------------
 # Vecchi et al., arXiv:1210.0316; Adloff et al., NIM A 714 (2013) 147. 9 superlayers of 18.5 mm,
@@ -93,7 +93,7 @@ def ds1_photon_like() -> Geometry:
                         extra_attributes={"etaMin": "0", "etaMax": "130"}),
         half_width=2000.0,
         sources="CaloChallenge 2022 binning_dataset_1_photons.xml; ATLAS JINST 3 S08003",
-        voxel_threshold=CHALLENGE_THRESHOLDS[22],
+        voxel_threshold=CHALLENGE_THRESHOLDS[(22, 368)],
     )
 
 
@@ -115,7 +115,7 @@ def ds2_like() -> Geometry:
         readout=Readout(layers=layers, particle="electron", pid=11),
         half_width=500.0,
         sources="CaloChallenge 2022 binning_dataset_2.xml; arXiv:2410.21611",
-        voxel_threshold=CHALLENGE_THRESHOLDS[11],
+        voxel_threshold=CHALLENGE_THRESHOLDS[(11, 6480)],
     )
 
 

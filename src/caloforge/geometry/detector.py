@@ -132,5 +132,7 @@ class Geometry:
             "n_voxels": readout.n_voxels,
             "image_shape": readout.image_shape,
             "half_width_mm": self.half_width,
+            "particle (binned for)": readout.particle,
+            "voxel_threshold_MeV (evaluation)": self.voxel_threshold,
             "sources": self.sources,
         }

@@ -40,7 +40,6 @@ def get_geometry(name_or_path: str) -> Geometry:
 
 
 def _threshold_of(readout: Readout) -> float:
-    """The CaloChallenge threshold for a challenge binning (known by its particle), else the default."""
-    if readout.pid in CHALLENGE_THRESHOLDS and all(layer.kind == "polar" for layer in readout.layers):
-        return CHALLENGE_THRESHOLDS[readout.pid]
-    return Geometry.voxel_threshold
+    """The CaloChallenge threshold when the XML is one of the official binning files (known by
+    its particle and voxel count), else the default."""
+    return CHALLENGE_THRESHOLDS.get((readout.pid, readout.n_voxels), Geometry.voxel_threshold)

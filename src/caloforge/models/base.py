@@ -33,6 +33,7 @@ training data held several particles. Particles are given by name (``spec.partic
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -52,7 +53,8 @@ class DataSpec:
 
     layer_sizes: voxels per active readout layer, in voxel order. image_shape: (layers, alpha,
     r) for regular geometries, else empty. energy_min/max: training range of incident energies,
-    MeV. n_kept: voxels hit at least once in training.
+    MeV: the range the training files were drawn from when they say so (``energy`` attribute of
+    ``caloforge simulate``), else the sample's extremes. n_kept: voxels hit at least once in training.
     """
 
     geometry: str
@@ -67,17 +69,22 @@ class DataSpec:
 
     @staticmethod
     def from_data(geometry: Any, energies: np.ndarray, showers: np.ndarray,
-                  particles: tuple[str, ...], symmetries: np.ndarray | None = None) -> DataSpec:
+                  particles: tuple[str, ...], symmetries: np.ndarray | None = None,
+                  energy_range: tuple[float, float] | None = None) -> DataSpec:
         """Spec of a training set on ``geometry`` (a ``caloforge.geometry.Geometry``); with
-        ``symmetries`` (training augmentation) a voxel is kept when any of its images is hit."""
+        ``symmetries`` (training augmentation) a voxel is kept when any of its images is hit;
+        ``energy_range`` (MeV): the range the energies were drawn from, when known."""
         readout = geometry.readout
+        low, high = float(energies.min()), float(energies.max())
+        if energy_range is not None:
+            low, high = min(low, float(energy_range[0])), max(high, float(energy_range[1]))
         if showers.shape[1] != readout.n_voxels:
             raise InputError(f"data has {showers.shape[1]} voxels, geometry {geometry.name} has {readout.n_voxels}")
         return DataSpec(
             geometry=geometry.name, n_voxels=readout.n_voxels,
             layer_sizes=tuple(layer.n_voxels for layer in readout.active_layers),
             image_shape=tuple(readout.image_shape or ()), particles=tuple(particles),
-            energy_min=float(energies.min()), energy_max=float(energies.max()),
+            energy_min=low, energy_max=high,
             n_kept=int(kept_voxels(showers, symmetries).size), n_train=int(len(energies)),
         )
 
@@ -124,6 +131,7 @@ class ShowerModel(nn.Module):
     name: ClassVar[str] = ""
     config_class: ClassVar[type] = object
     exact_likelihood: ClassVar[bool] = False  # loss = -log p(x | c) per feature (flows)
+    loss_unit: ClassVar[str] = ""  # what the numbers in stats.jsonl measure, for config.yaml
 
     def __init__(self, config: Any, spec: DataSpec) -> None:
         super().__init__()
@@ -218,6 +226,9 @@ class ShowerModel(nn.Module):
             raise InputError(f"the {self.name} model has no exact likelihood")
         e = torch.as_tensor(np.asarray(energies), dtype=torch.float32).reshape(-1)
         s = torch.as_tensor(np.asarray(showers), dtype=torch.float32)
+        if s.ndim != 2 or s.shape != (len(e), self.spec.n_voxels):
+            raise InputError(f"log_prob(energies (N,), showers (N, {self.spec.n_voxels})) in MeV: got energies "
+                             f"{tuple(e.shape)} and showers {tuple(s.shape)}")
         device = next(iter(self.buffers())).device
         onehot = self.particle_onehot(particles, len(e))
         x, c = self.encode(e.to(device), s.to(device), None if onehot is None else onehot.to(device),
@@ -241,15 +252,31 @@ class ShowerModel(nn.Module):
     def noise_shape(self, n: int, **options: Any) -> tuple[int, ...]:
         return self.export_sampler(**options).noise_shape(n)
 
-    @torch.no_grad()
-    def sample(self, energies: Tensor | np.ndarray, particles: Sequence[str] | None = None,
-               generator: torch.Generator | None = None, batch_size: int = 1000, **options: Any) -> Tensor:
-        """Showers (N, n_voxels) float32 MeV for incident energies (N,) MeV.
+    def outside_training_range(self, energies: np.ndarray) -> int:
+        """How many incident energies (MeV) lie outside the trained range (0.1 % tolerance)."""
+        e = np.asarray(energies, dtype=np.float64).reshape(-1)
+        return int(((e < self.spec.energy_min * 0.999) | (e > self.spec.energy_max * 1.001)).sum())
 
-        The noise is drawn batch by batch from ``generator`` on the CPU, so the same seed and
-        batch size give the same showers on every device (up to floating-point rounding).
+    @torch.no_grad()
+    def sample(self, energies: Tensor | np.ndarray | Sequence[float], particles: Sequence[str] | None = None,
+               generator: torch.Generator | None = None, batch_size: int = 1000, seed: int | None = None,
+               warn: bool = True, **options: Any) -> np.ndarray:
+        """Showers (N, n_voxels), float32 numpy, in MeV, for incident energies (N,) in **MeV**.
+
+        ``particles``: one name for all showers or one per shower (models trained on several);
+        ``seed`` or ``generator``: the noise, drawn batch by batch on the CPU, so the same seed and
+        batch size give the same showers on every device (up to floating-point rounding) and the
+        same as ``caloforge generate --seed`` and its ONNX graph. ``warn``: a Python warning when
+        energies lie outside the trained range (10 for 10 GeV is 10 MeV: a factor 1000 off).
         """
+        if generator is None and seed is not None:
+            generator = torch.Generator().manual_seed(int(seed))
         energies = torch.as_tensor(np.asarray(energies), dtype=torch.float32).reshape(-1)
+        outside = self.outside_training_range(energies.numpy()) if warn else 0
+        if outside:
+            warnings.warn(f"{outside} of {len(energies)} incident energies lie outside the training range "
+                          f"{self.spec.energy_min:.4g}-{self.spec.energy_max:.4g} MeV (energies are in MeV); "
+                          "the model extrapolates there", UserWarning, stacklevel=2)
         onehot = self.particle_onehot(particles, len(energies))
         sampler = self.export_sampler(**options)
         device = next(iter(self.buffers())).device
@@ -259,7 +286,7 @@ class ShowerModel(nn.Module):
             noise = torch.randn(sampler.noise_shape(len(e)), generator=generator)
             p = None if onehot is None else onehot[start:start + batch_size].to(device)
             out.append(sampler(noise.to(device), e.to(device), p).cpu())
-        return torch.cat(out) if out else torch.zeros(0, self.spec.n_voxels)
+        return (torch.cat(out) if out else torch.zeros(0, self.spec.n_voxels)).numpy()
 
 
 class LatentBody(nn.Module):

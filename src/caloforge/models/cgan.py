@@ -58,6 +58,8 @@ class CGANConfig:
 class CGANModel(ShowerModel):
     name = "cgan"
     config_class = CGANConfig
+    loss_unit = ("loss_d and loss_g (no loss): nats (bce) or critic units (wgan-gp); val_loss: mean absolute "
+                 "difference of feature means and standard deviations, preprocessed feature units")
 
     def __init__(self, config: CGANConfig, spec: DataSpec) -> None:
         super().__init__(config, spec)

@@ -92,6 +92,7 @@ class FlowBody(nn.Module):
 class FlowModel(ShowerModel):
     name = "flow"
     exact_likelihood = True
+    loss_unit = "nats per feature: negative log-likelihood of the preprocessed features"
     config_class = FlowConfig
 
     def __init__(self, config: FlowConfig, spec: DataSpec) -> None:

@@ -2,8 +2,8 @@
 
 A model file is a dict: format tag, family name, config and data spec (plain dicts), the
 state_dict, and the CaloForge version and git commit that wrote it. Everything ``generate``
-needs is in that one file (nanoGPT's ``model_args`` idea); ``checkpoint.pt`` embeds the same
-record next to the training state.
+needs is in that one file (nanoGPT's ``model_args`` idea); ``checkpoint.pt`` (``training``) holds
+the training state, and the run folder's ``config.yaml`` the rest.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def git_hash() -> str:
 
 
 def model_record(model: ShowerModel, state_dict: dict[str, torch.Tensor] | None = None) -> dict[str, Any]:
-    """The self-describing dict stored as model.pt (and inside checkpoint.pt)."""
+    """The self-describing dict stored as model.pt."""
     return {
         "format": MODEL_FORMAT, "model": model.name, "config": to_dict(model.config),
         "spec": to_dict(model.spec), "state_dict": state_dict if state_dict is not None else model.state_dict(),
@@ -64,8 +64,8 @@ def model_from_record(record: dict[str, Any], device: str | torch.device = "cpu"
     return model.to(device).eval()
 
 
-def load_model(path: str | os.PathLike[str], device: str | torch.device = "cpu") -> ShowerModel:
-    """Load a model from ``model.pt`` or from a run directory holding one."""
+def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The dict stored in ``model.pt`` (or a run directory's), without building the model."""
     path = Path(path)
     if path.is_dir():
         path = path / "model.pt"
@@ -75,6 +75,11 @@ def load_model(path: str | os.PathLike[str], device: str | torch.device = "cpu")
         record = torch.load(path, map_location="cpu", weights_only=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a user error here
         raise InputError(f"{path}: cannot read model file ({exc.__class__.__name__})") from None
-    if not isinstance(record, dict):
+    if not isinstance(record, dict) or record.get("format") != MODEL_FORMAT:
         raise InputError(f"{path}: not a CaloForge model file")
-    return model_from_record(record, device)
+    return record
+
+
+def load_model(path: str | os.PathLike[str], device: str | torch.device = "cpu") -> ShowerModel:
+    """Load a model from ``model.pt`` or from a run directory holding one."""
+    return model_from_record(read_record(path), device)

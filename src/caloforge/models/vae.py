@@ -35,6 +35,7 @@ class VAEConfig:
 class VAEModel(ShowerModel):
     name = "vae"
     config_class = VAEConfig
+    loss_unit = "nats per feature: negative ELBO (unit-variance Gaussian decoder), preprocessed features"
 
     def __init__(self, config: VAEConfig, spec: DataSpec) -> None:
         super().__init__(config, spec)

@@ -48,4 +48,9 @@ def make_figures(ev: Evaluation, ref: Showers, gen: Showers, geometry: Geometry,
     m = ev.metrics
     figs["classifier_auc"] = plots.figure_png(plots.classifier_figure(
         {"low level": m["auc_low"], "high level": m["auc_high"]}))
+    by_energy = {f"{k} level": c["by_energy"] for k, c in m["classifier"].items() if c.get("by_energy")}
+    if by_energy:
+        figs["classifier_auc_by_energy"] = plots.figure_png(plots.auc_by_energy_figure(by_energy))
+    if "response" in m:
+        figs["profiles_response"] = plots.figure_png(plots.response_figure(m["response"]))
     return figs

@@ -45,8 +45,10 @@ def _row(cells: Iterable[str], colour: str | None = None) -> str:
 
 def summary_rows(m: Mapping[str, Any], v: Mapping[str, Any]) -> list[str]:
     """One row per headline metric: name, reference, generated / value, verdict."""
-    rows = [_row(["classifier AUC, low level (voxels)", "0.5", _fmt(m["auc_low"]), v["auc_low"]], v["auc_low"]),
-            _row(["classifier AUC, high level", "0.5", _fmt(m["auc_high"]), v["auc_high"]], v["auc_high"]),
+    rows = [_row(["classifier AUC, low level (voxels)", _pm(0.5, m.get("auc_low_noise")), _fmt(m["auc_low"]),
+                  v["auc_low"]], v["auc_low"]),
+            _row(["classifier AUC, high level", _pm(0.5, m.get("auc_high_noise")), _fmt(m["auc_high"]),
+                  v["auc_high"]], v["auc_high"]),
             _row(["classifier JSD, low level", "0", _fmt(m["jsd_low"]), v["jsd_low"]], v["jsd_low"]),
             _row(["classifier JSD, high level", "0", _fmt(m["jsd_high"]), v["jsd_high"]], v["jsd_high"]),
             _row(["FPD (standardised high-level)", f"floor {_fmt(m['fpd_ref_floor'])}",
@@ -62,7 +64,8 @@ def summary_rows(m: Mapping[str, Any], v: Mapping[str, Any]) -> list[str]:
                           f"{_fmt(m['separation_power'][worst])}", colour], colour))
     for name, w in m["w1"].items():
         c = v["w1"][name]
-        rows.append(_row([f"W1 {html.escape(name)} (ratio to ref floor)", _pm(w["floor"], w["floor_error"]),
+        unit = f" [{html.escape(w['unit'])}]" if w.get("unit") else ""
+        rows.append(_row([f"W1 {html.escape(name)}{unit} (ratio to ref floor)", _pm(w["floor"], w["floor_error"]),
                           f"{_pm(w['value'], w['error'])} (x{_fmt(w['ratio'], 3)})", c], c))
     rows.append(_row(["mean SSIM of energy-neighbour pairs (higher = less diverse)",
                       _pm(m["ssim_ref"], m["ssim_ref_err"]), _pm(m["ssim_gen"], m["ssim_gen_err"]),
@@ -118,7 +121,9 @@ def render(metrics: Mapping[str, Any], figures: Mapping[str, bytes],
     cond = metrics.get("conditions", {})
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>CaloForge evaluation</title>"
              f"<style>{CSS}</style></head><body><h1>CaloForge evaluation</h1>",
-             "<h2>Summary</h2><table><tr><th>metric</th><th>reference / floor</th>"
+             *(f"<p style='background:{COLOURS['amber']}'>warning: {html.escape(w)}</p>"
+               for w in metrics.get("warnings", [])),
+             "<h2>Summary</h2><table><tr><th>metric</th><th>Monte Carlo vs itself (noise / floor)</th>"
              "<th>generated</th><th>verdict</th></tr>", *summary_rows(metrics, v), "</table>",
              "<p>Verdicts: AUC green &lt; 0.60, amber &lt; 0.75; JSD green &lt; 0.05, amber &lt; 0.2; "
              "W1 ratio green &lt; 2, amber &lt; 5; FPD/KPD green below max(3 err, ref floor); "

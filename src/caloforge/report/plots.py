@@ -30,6 +30,9 @@ LABELS = {"E_ratio": r"$E_\mathrm{vis}/E_\mathrm{inc}$", "E_tot": r"$E_\mathrm{v
           "N_hits": "hits above threshold", "sparsity": "sparsity", "CoG_x": "centre x [mm]",
           "CoG_y": "centre y [mm]", "CoG_z": r"longitudinal centre [$X_0$]",
           "voxel_spectrum": "voxel energy [MeV]"}
+FAMILY_LABELS = {"E_layer": "layer energy [MeV]", "ECx": "centre x [mm]", "ECy": "centre y [mm]",
+                 "ECr": "centre r [mm]", "Wx": "width x [mm]", "Wy": "width y [mm]", "Wr": "width r [mm]"}
+MIN_RATIO_COUNTS = 5  # ratio points need this many showers in the bin on both sides
 
 
 def figure_png(fig: Figure, tight: bool = True) -> bytes:
@@ -42,12 +45,16 @@ def figure_png(fig: Figure, tight: bool = True) -> bytes:
 
 def _ratio(ax: plt.Axes, edges: np.ndarray, h_ref: np.ndarray, h_gen: np.ndarray, n_ref: int,
            n_gen: int) -> None:
-    """gen/ref with Poisson errors (from the un-normalised counts) in the lower panel."""
+    """gen/ref with Poisson errors (from the un-normalised counts) in the lower panel, only in
+    bins with at least ``MIN_RATIO_COUNTS`` showers on both sides: sparse tail bins would only
+    show error bars that fill the panel."""
+    counts_ref, counts_gen = h_ref * n_ref, h_gen * n_gen
+    shown = (counts_ref >= MIN_RATIO_COUNTS) & (counts_gen >= MIN_RATIO_COUNTS)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(h_ref > 0, h_gen / h_ref, np.nan)
-        err = r * np.sqrt(1 / np.maximum(h_gen * n_gen, 1) + 1 / np.maximum(h_ref * n_ref, 1))
+        r = np.where(shown, h_gen / h_ref, np.nan)
+        err = r * np.sqrt(1 / np.maximum(counts_gen, 1) + 1 / np.maximum(counts_ref, 1))
     centres = 0.5 * (edges[1:] + edges[:-1])
-    ax.errorbar(centres, r, yerr=err, fmt=".", color=GEN["color"], ms=3)
+    ax.errorbar(centres, r, yerr=err, fmt=".", color=GEN["color"], ms=3, elinewidth=0.8)
     ax.axhline(1.0, color="black", lw=1)
     ax.set_ylim(0.5, 1.5)
     ax.set_ylabel("gen/ref", fontsize=14)
@@ -89,7 +96,7 @@ def family_figure(prefix: str, comps: dict[str, Comparison], n_ref: int = 0, n_g
     rows = int(np.ceil(len(pick) / cols))
     with plt.style.context(GRID_STYLE):
         fig = plt.figure(figsize=(3.6 * cols, 3.8 * rows))
-        outer = fig.add_gridspec(rows, cols, hspace=0.35, wspace=0.3)
+        outer = fig.add_gridspec(rows, cols, hspace=0.45, wspace=0.3)
         for k, name in enumerate(pick):
             inner = outer[divmod(k, cols)].subgridspec(2, 1, height_ratios=(3, 1), hspace=0.06)
             ax = fig.add_subplot(inner[0])
@@ -102,12 +109,15 @@ def family_figure(prefix: str, comps: dict[str, Comparison], n_ref: int = 0, n_g
             ax.tick_params(labelsize=8, labelbottom=False)
             _ratio(rax, c.edges, c.h_ref, c.h_gen, max(n_ref, 1), max(n_gen, 1))
             rax.set_ylabel("gen/ref", fontsize=8)
+            rax.set_xlabel(FAMILY_LABELS.get(prefix, prefix), fontsize=8)
             rax.tick_params(labelsize=8)
+            if not c.log_x:
+                rax.xaxis.set_major_locator(MaxNLocator(4))
             if c.log_x:
                 ax.set_xscale("log")
             if k == 0:
                 ax.legend(fontsize=8)
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=0.94)
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.08, top=0.94)
         return fig
 
 
@@ -224,4 +234,48 @@ def classifier_figure(aucs: dict[str, float]) -> Figure:
         ax.axhline(0.5, color="black", ls="--", lw=1)
         ax.set_ylim(0.4, 1.0)
         ax.set_ylabel("ROC AUC", fontsize=13)
+        return fig
+
+
+def response_figure(response: dict) -> Figure:
+    """Response <E_vis/E_inc> and resolution sigma/mean against E_inc, reference and generated
+    (``validate.response.response_comparison``), log energy axis."""
+    with plt.style.context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        for key, style in (("reference", REF), ("generated", GEN)):
+            t = response[key]
+            e = np.asarray(t["e_inc_mev"]) / 1e3
+            axes[0].errorbar(e, np.asarray(t["response"], dtype=float), yerr=np.asarray(t["response_err"], dtype=float),
+                             fmt="o", ms=4, capsize=2, **style)
+            axes[1].errorbar(e, 100 * np.asarray(t["resolution"], dtype=float),
+                             yerr=100 * np.asarray(t["resolution_err"], dtype=float), fmt="o", ms=4, capsize=2, **style)
+        for ax, label in ((axes[0], r"response $\langle E_\mathrm{vis}/E_\mathrm{inc}\rangle$"),
+                          (axes[1], r"resolution $\sigma/\mu$ of $E_\mathrm{vis}/E_\mathrm{inc}$ [%]")):
+            ax.set_xscale("log")
+            ax.set_xlabel(r"$E_\mathrm{inc}$ [GeV]", fontsize=13)
+            ax.set_ylabel(label, fontsize=12)
+            ax.tick_params(labelsize=11)
+        axes[0].legend(fontsize=11)
+        fig.tight_layout()
+        return fig
+
+
+def auc_by_energy_figure(by_energy: dict[str, dict]) -> Figure:
+    """Classifier AUC in bins of E_inc (low and high level), with the band that two samples of
+    one distribution would fill (0.5 +- its noise)."""
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for (name, table), colour in zip(by_energy.items(), ("tab:blue", "tab:orange"), strict=False):
+            edges = np.asarray(table["edges_mev"]) / 1e3
+            centres = np.sqrt(edges[1:] * edges[:-1])
+            ax.errorbar(centres, table["auc"], xerr=[centres - edges[:-1], edges[1:] - centres], fmt="o",
+                        color=colour, label=name, ms=4)
+            ax.fill_between(centres, 0.5 - np.asarray(table["auc_noise"]), 0.5 + np.asarray(table["auc_noise"]),
+                            color=colour, alpha=0.15)
+        ax.axhline(0.5, color="black", ls="--", lw=1)
+        ax.set_xscale("log")
+        ax.set_ylim(0.4, 1.0)
+        ax.set_xlabel(r"$E_\mathrm{inc}$ [GeV]", fontsize=13)
+        ax.set_ylabel("ROC AUC", fontsize=13)
+        ax.legend(fontsize=11)
         return fig

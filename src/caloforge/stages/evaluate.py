@@ -120,3 +120,37 @@ def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 
         return evaluate(ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
                         files={"reference": str(reference), "generated": str(generated)}, extra_sections=extra,
                         step=lambda name: bar.update(task, advance=1, status=name))
+
+
+def model_labels(paths: list[Path]) -> list[str]:
+    """Folder names for several generated files: their stems; where stems repeat (``runs/a/gen.h5``,
+    ``runs/b/gen.h5``) the parent folder's name before it; then a counter."""
+    stems = [p.stem for p in paths]
+    names = stems if len(set(stems)) == len(stems) else [f"{p.parent.name}-{p.stem}" if p.parent.name else p.stem
+                                                        for p in paths]
+    labels: list[str] = []
+    for name in names:
+        label, k = name, 2
+        while label in labels:
+            label, k = f"{name}-{k}", k + 1
+        labels.append(label)
+    return labels
+
+
+def evaluate_many(reference: Path, generated: list[Path], out_dir: Path, **options: Any) -> dict[str, Any]:
+    """``evaluate_files`` for one generated file (its report in ``out_dir``), or for several: each
+    in ``out_dir/LABEL/`` (``model_labels``), then ``out_dir/report.html`` comparing them and
+    ``out_dir/metrics.json`` holding ``{"models": {label: metrics}}``. ``options``: those of
+    ``evaluate_files``."""
+    if not generated:
+        raise InputError("give at least one generated file (--generated FILE)")
+    if len(generated) == 1:
+        return evaluate_files(reference, generated[0], out_dir, **options)
+    from caloforge.report.compare import write_comparison
+
+    models = {label: evaluate_files(reference, path, out_dir / label, **options)
+              for label, path in zip(model_labels(generated), generated, strict=True)}
+    combined = {"models": models, "reference": str(reference)}
+    write_text_atomic(out_dir / "metrics.json", json.dumps(combined, indent=1, allow_nan=False) + "\n")
+    write_comparison(out_dir, models, str(reference))
+    return combined

@@ -75,18 +75,20 @@ def generate_with_model(model_path: Path, energies: np.ndarray, out_path: Path, 
 
     shower_model = load_model(model_path, resolve_device(device))
     spec = shower_model.spec
-    warn_outside(energies, spec.energy_min, spec.energy_max)
+    warn_outside(energies, spec.energy_min, spec.energy_max)  # one line, instead of sample's Python warning
     options = {k: v for k, v in options.items() if v is not None}
     shower_model.export_sampler(**options)  # refuse unknown options before any work
     name = particle or (spec.particles[0] if len(spec.particles) == 1 else None)
     several = len(spec.particles) > 1
+    if several:  # refuse a missing or unknown particle before the output file is started
+        shower_model.particle_onehot(None if name is None else [name], 1)
     generator = torch.Generator().manual_seed(seed)
     attrs = {"geometry": spec.geometry, "particle": name or "", "generator": shower_model.name, "seed": seed,
              "model": str(model_path)}
 
     def sample(e: np.ndarray) -> np.ndarray:
-        names = [name] * len(e) if several else None
-        return shower_model.sample(e, names, generator=generator, batch_size=batch_size, **options).numpy()
+        return shower_model.sample(e, [name] if several else None, generator=generator, batch_size=batch_size,
+                                   warn=False, **options)
 
     write_batches(out_path, spec.n_voxels, attrs, energies, batch_size, sample)
     return shower_model.name
@@ -94,16 +96,28 @@ def generate_with_model(model_path: Path, energies: np.ndarray, out_path: Path, 
 
 def generate_with_onnx(onnx_path: Path, energies: np.ndarray, out_path: Path, batch_size: int = 1000,
                        seed: int = 0) -> str:
-    """Showers from an exported sampler with onnxruntime (noise from numpy, seeded); returns its name."""
+    """Showers from an exported sampler with onnxruntime; returns its name.
+
+    The noise is drawn exactly as ``generate_with_model`` draws it (torch's generator seeded
+    with ``seed``, batch by batch on the CPU), so the same seed gives the same showers from the
+    ONNX graph as from PyTorch (up to floating-point rounding; INT8 graphs differ by their
+    quantisation).
+    """
+    import torch
+
     from caloforge.export.onnx import OnnxSampler
 
     sampler = OnnxSampler(onnx_path)
     meta = sampler.metadata
     warn_outside(energies, float(meta.get("energy_min_mev", 0.0)), float(meta.get("energy_max_mev", np.inf)))
-    rng = np.random.default_rng(seed)
+    generator = torch.Generator().manual_seed(seed)
+
+    def sample(e: np.ndarray) -> np.ndarray:
+        noise = torch.randn((len(e), *sampler.noise_shape), generator=generator).numpy()
+        return np.maximum(sampler(noise, e), 0.0)
+
     attrs = {"geometry": str(meta.get("geometry", "")), "particle": str(meta.get("particle", "")),
              "generator": f"{meta.get('model', 'onnx')}-onnx-{meta.get('precision', 'fp32')}", "seed": seed,
              "model": str(onnx_path)}
-    write_batches(out_path, int(meta.get("n_voxels", 0)), attrs, energies, batch_size,
-                  lambda e: np.maximum(sampler(sampler.noise(len(e), rng), e), 0.0))
+    write_batches(out_path, int(meta.get("n_voxels", 0)), attrs, energies, batch_size, sample)
     return attrs["generator"]

@@ -52,10 +52,14 @@ class StageResult:
 class Pipeline:
     """Runs stages in order inside ``root``; see the module docstring."""
 
-    def __init__(self, root: Path, stages: list[Stage]) -> None:
+    def __init__(self, root: Path, stages: list[Stage], upstream: str = "") -> None:
+        """``upstream``: the fingerprint these stages depend on (``key`` of a pipeline run before
+        them), so that several pipelines can share one earlier one without depending on each other."""
         self.root = root
         self.stages = stages
         self.marker_dir = root / ".stages"
+        self.upstream = upstream
+        self.key = upstream  # the last stage's fingerprint, once ``run`` has run
 
     def _marker(self, stage: Stage) -> Path:
         return self.marker_dir / f"{stage.name}.json"
@@ -89,7 +93,7 @@ class Pipeline:
 
     def run(self, on_start: Callable[[Stage, bool], None] | None = None) -> list[StageResult]:
         """Run every unfinished stage; ``on_start(stage, skipped)`` lets a display follow along."""
-        results, upstream = [], ""
+        results, upstream = [], self.upstream
         self.marker_dir.mkdir(parents=True, exist_ok=True)
         for stage in self.stages:
             key = fingerprint(stage.params, upstream)
@@ -108,4 +112,5 @@ class Pipeline:
                 {"fingerprint": key, "params": stage.params, "seconds": seconds, "info": info},
                 indent=2, default=str))
             results.append(StageResult(stage.name, False, seconds, info))
+        self.key = upstream
         return results

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from caloforge.mc.runner import RunSpec, run
 from caloforge.progress import make_progress, resumed_counter
-from caloforge.simulate.runner import RunSpec, run
 
 
 def simulate_file(spec: RunSpec, out: Path, workers: int = 1, resume: bool = False, chunk_size: int | None = None,
@@ -13,7 +13,7 @@ def simulate_file(spec: RunSpec, out: Path, workers: int = 1, resume: bool = Fal
     """Simulate ``spec`` into ``out`` with a progress bar; returns the showers simulated now.
 
     Resumable (``resume``: continue ``out.partial``); the same ``spec`` gives the same file
-    whatever ``workers`` and ``chunk_size`` are (see ``caloforge.simulate.runner``).
+    whatever ``workers`` and ``chunk_size`` are (see ``caloforge.mc.runner``).
     """
     with make_progress("showers") as bar:
         task = bar.add_task(label, total=spec.n, status="")

@@ -10,7 +10,7 @@ from caloforge.training import TrainResult, train_run
 
 
 def train_model(data: list[Path], out: Path, model: str | None = None, config: Path | None = None,
-                resume: bool | None = False, **overrides: Any) -> TrainResult:
+                resume: bool | None = False, keep_checkpoint: bool = True, **overrides: Any) -> TrainResult:
     """Train into ``out`` (see ``caloforge.training.train_run``); ``overrides`` are ``TrainConfig``
     fields (None: not given). Without ``model`` and ``config`` the default family is trained.
     ``resume=None``: continue the run in ``out`` when it holds a checkpoint, else start one (what a
@@ -21,4 +21,4 @@ def train_model(data: list[Path], out: Path, model: str | None = None, config: P
             model = None  # the run's own config says which family it is
     if model is None and config is None and not resume:
         model = DEFAULT_MODEL
-    return train_run(list(data), out, model, config, resume, **overrides)
+    return train_run(list(data), out, model, config, resume, keep_checkpoint=keep_checkpoint, **overrides)

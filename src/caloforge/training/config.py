@@ -78,9 +78,10 @@ class RunConfig:
 def run_config_from_dict(data: dict[str, Any], model: str | None = None, where: str = "config") -> RunConfig:
     """Build a RunConfig; ``model`` (from the command line) must agree with the file's."""
     data = dict(data or {})
-    unknown = sorted(set(data) - {"model", "model_args", "training", "data"})
+    unknown = sorted(set(data) - {"model", "model_args", "training", "data", "stats_units"})
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: model, model_args, training)")
+        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: model, model_args, training; "
+                         "data and stats_units are written by caloforge train)")
     name = data.get("model") or model
     if name is None:
         raise InputError(f"{where}: say which model to train (--model NAME or 'model:' in the config)")

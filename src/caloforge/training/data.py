@@ -10,17 +10,20 @@ import numpy as np
 from caloforge.errors import InputError
 from caloforge.geometry import Geometry, get_geometry, list_geometries
 from caloforge.io import read_showers
+from caloforge.units import parse_energy_spec
 
 
 @dataclass
 class TrainingData:
-    """energies (N,) MeV, showers (N, n_voxels) MeV, particle (N,) index into ``particles``."""
+    """energies (N,) MeV, showers (N, n_voxels) MeV, particle (N,) index into ``particles``;
+    energy_range (MeV): the range the files say their energies were drawn from (None: unknown)."""
 
     geometry: Geometry
     energies: np.ndarray
     showers: np.ndarray
     particle: np.ndarray
     particles: tuple[str, ...]
+    energy_range: tuple[float, float] | None = None
 
     def __len__(self) -> int:
         return len(self.energies)
@@ -57,4 +60,21 @@ def load_training_data(paths: list[str | os.PathLike[str]]) -> TrainingData:
         showers=np.concatenate([s.showers for s in parts]),
         particle=np.concatenate([np.full(len(s), particles.index(n)) for s, n in zip(parts, names, strict=True)]),
         particles=particles,
+        energy_range=_drawn_range([s.attrs for s in parts]),
     )
+
+
+def _drawn_range(attrs: list[dict[str, object]]) -> tuple[float, float] | None:
+    """The range of incident energies (MeV) the files were drawn from, from the ``energy``
+    specification ``caloforge simulate`` stores (``1GeV:100GeV``, a list, a value); None when a
+    file does not say. A sample's own extremes lie inside it, so a held-out sample drawn from the
+    same specification is not flagged as extrapolation."""
+    lows, highs = [], []
+    for a in attrs:
+        try:
+            _, values = parse_energy_spec(str(a.get("energy", "")))
+        except InputError:
+            return None
+        lows.append(float(values.min()))
+        highs.append(float(values.max()))
+    return (min(lows), max(highs)) if lows else None

@@ -10,31 +10,33 @@ thousands of steps at decay 0.999).
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel
 
 
 def effective_decay(decay: float, step: int) -> float:
-    """The decay applied at optimisation step ``step`` (0-based)."""
+    """The decay applied after optimisation step ``step`` (0-based)."""
     return min(decay, (1 + step) / (10 + step))
 
 
-def ema_model(model: nn.Module, decay: float) -> AveragedModel:
-    """An ``AveragedModel`` of ``model``: call ``update_parameters(model)`` after every step;
-    ``.module`` holds the averaged weights. The copy made here counts as the first average, so
-    the update after step s uses ``effective_decay(decay, s)``."""
+class EMAModel(AveragedModel):
+    """An ``AveragedModel`` with the warm-up decay: call ``update(model, step)`` after every
+    step; ``.module`` holds the averaged weights. The copy made at construction counts as the
+    first average. The decay of a step is computed once, from the step number (reading it off the
+    ``n_averaged`` buffer would synchronise a GPU once per parameter tensor)."""
 
-    def average(averaged: Tensor, current: Tensor, n_averaged: Tensor | int) -> Tensor:
-        d = effective_decay(decay, int(n_averaged) - 1)
-        return averaged.mul(d).add_(current, alpha=1 - d)
+    def __init__(self, model: nn.Module, decay: float) -> None:
+        self.decay, self._d = float(decay), 0.0
+        super().__init__(model, avg_fn=self._average, use_buffers=False)
+        self.n_averaged.fill_(1)
 
-    ema = AveragedModel(model, avg_fn=average, use_buffers=False)
-    ema.n_averaged.fill_(1)
-    return ema
+    def _average(self, averaged: Tensor, current: Tensor, n_averaged: Tensor | int) -> Tensor:
+        return averaged.mul(self._d).add_(current, alpha=1 - self._d)
 
+    def update(self, model: nn.Module, step: int) -> None:
+        self._d = effective_decay(self.decay, step)
+        self.update_parameters(model)
 
-def set_ema_step(ema: AveragedModel, step: int) -> None:
-    """After loading averaged weights saved at ``step``: continue the decay schedule from there."""
-    with torch.no_grad():
-        ema.n_averaged.fill_(step + 1)
+    def set_step(self, step: int) -> None:
+        """After loading averaged weights saved at ``step``: continue the count from there."""
+        self.n_averaged.fill_(step + 1)

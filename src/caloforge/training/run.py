@@ -2,7 +2,7 @@
 
 A run directory holds ``config.yaml`` (resolved config and data description), ``stats.jsonl``,
 ``checkpoint.pt`` (full training state, for ``--resume``) and ``model.pt`` (EMA weights and all
-that ``generate`` needs; see ``caloforge.models.registry``).
+that ``generate`` needs; see ``caloforge.models.store``).
 """
 
 from __future__ import annotations
@@ -139,9 +139,13 @@ def _describe(data: TrainingData, paths: list[Path], spec: DataSpec) -> dict[str
 
 
 def train_run(data_paths: list[Path], out: Path, model: str | None = None, config: Path | None = None,
-              resume: bool = False, on_step: Callable[[int], None] | None = None,
+              resume: bool = False, on_step: Callable[[int], None] | None = None, keep_checkpoint: bool = True,
               **overrides: Any) -> TrainResult:
     """``caloforge train``: overrides are TrainConfig fields given on the command line.
+
+    ``keep_checkpoint=False`` deletes ``checkpoint.pt`` (the full training state, ~3x the size of
+    ``model.pt`` with its optimiser moments) once ``model.pt`` is written: the run can then be used
+    but not resumed.
 
     Without ``config``, the shipped config tuned for the data's geometry and ``model`` is used
     when there is one (see ``tuned_config``), else the model's defaults.
@@ -153,16 +157,22 @@ def train_run(data_paths: list[Path], out: Path, model: str | None = None, confi
     run = _resolve_config(out, model, config, resume, overrides)
     tr, _ = _split(len(data), run.training.val_fraction, run.training.seed)
     symmetries, note = _symmetries(data, run.training.augment)
-    spec = DataSpec.from_data(data.geometry, data.energies[tr], data.showers, data.particles, symmetries)
+    spec = DataSpec.from_data(data.geometry, data.energies[tr], data.showers, data.particles, symmetries,
+                              data.energy_range)
     spec = dataclasses.replace(spec, n_train=len(tr))
     seed_everything(run.training.seed)
     shower_model = build_model(run.model, run.model_args, spec)
     out.mkdir(parents=True, exist_ok=True)
+    units = {"loss": shower_model.loss_unit, "val_loss": shower_model.loss_unit, "lr": "learning rate",
+             "time": "seconds since the run (or its resumption) started", "step": "optimiser steps"}
     write_text_atomic(out / "config.yaml", yaml.safe_dump(
-        {**run.to_dict(), "data": {**_describe(data, data_paths, spec), "spec": to_dict(spec)}}, sort_keys=False))
+        {**run.to_dict(), "data": {**_describe(data, data_paths, spec), "spec": to_dict(spec)},
+         "stats_units": units}, sort_keys=False))
     result = fit_model(shower_model, data.energies, data.showers, run.training, data.particle, out, resume,
                        on_step, symmetries)
     result = dataclasses.replace(result, augmentation=note)
     save_model(shower_model, out / "model.pt", training={**dataclasses.asdict(result)},
                data=_describe(data, data_paths, spec))
+    if not keep_checkpoint:
+        (out / "checkpoint.pt").unlink(missing_ok=True)
     return result

@@ -26,7 +26,7 @@ from caloforge.progress import make_progress
 from caloforge.training.batches import ShowerBatches
 from caloforge.training.checkpoint import load_checkpoint, rng_state, save_checkpoint, seed_everything, set_rng_state
 from caloforge.training.config import TrainConfig
-from caloforge.training.ema import ema_model, set_ema_step
+from caloforge.training.ema import EMAModel
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Trainer:
         self.optimizers = model.configure_optimizers(config)
         self.schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lambda s: lr_factor(s, self.config))
                            for o in self.optimizers]
-        self.ema = ema_model(model, config.ema_decay)
+        self.ema = EMAModel(model, config.ema_decay)
         self.step, self.best, self.bad, self.best_state = 0, math.inf, 0, None
         self.sums: dict[str, float] = {}  # losses summed since the last stats line
         self.n_sums = 0
@@ -117,7 +117,7 @@ class Trainer:
         self.step = int(state["step"])
         self.model.load_state_dict(state["model"])
         self.ema.module.load_state_dict(state["ema"])
-        set_ema_step(self.ema, self.step)
+        self.ema.set_step(self.step)
         for opt, s in zip(self.optimizers, state["optimizers"], strict=True):
             opt.load_state_dict(s)
         for sched, s in zip(self.schedulers, state["schedulers"], strict=True):
@@ -175,7 +175,7 @@ class Trainer:
                                        self.config.grad_clip)
         for sched in self.schedulers:
             sched.step()
-        self.ema.update_parameters(self.model)
+        self.ema.update(self.model, self.step)
         self.step += 1
         for key, value in losses.items():
             self.sums[key] = self.sums.get(key, 0.0) + value

@@ -20,6 +20,7 @@ from caloforge.validate import distances as dist
 from caloforge.validate.diversity import birthday_support, mean_ssim, pixel_scale
 from caloforge.validate.features import Features, compute_features, low_level_vector
 from caloforge.validate.rare import multipeak_fraction
+from caloforge.validate.response import energy_bin_edges, response_comparison
 from caloforge.validate.separation import Comparison, compare_features
 
 W1_FEATURES = ("N_hits", "E_ratio", "E_cell", "E_long", "E_radial", "CoG_x", "CoG_y", "CoG_z")
@@ -31,6 +32,13 @@ class Evaluation:
     ref_features: Features
     gen_features: Features
     comparisons: dict[str, Comparison]
+
+
+def w1_units(geometry: Geometry) -> dict[str, str]:
+    """The unit of every W1 distance (that of the feature it compares)."""
+    depth = "X0" if geometry.simulatable else "layers"
+    return {"N_hits": "voxels", "E_ratio": "E_vis/E_inc", "CoG_x": "mm", "CoG_y": "mm", "CoG_z": depth,
+            "E_cell": "log10(E/MeV)", "E_long": depth, "E_radial": "mm"}
 
 
 def _w1_table(fr: Features, fg: Features, ref: np.ndarray, gen: np.ndarray, geometry: Geometry,
@@ -53,11 +61,16 @@ def _w1_table(fr: Features, fg: Features, ref: np.ndarray, gen: np.ndarray, geom
     return {k: out[k] for k in W1_FEATURES if k in out}
 
 
+AUC_ENERGY_BINS = 4  # the classifier AUC is also given in these many bins of E_inc
+
+
 def _classifiers(ref: Showers, gen: Showers, fr: Features, fg: Features, threshold: float,
                  seed: int, cfg: clf.ClassifierConfig) -> dict[str, clf.ClassifierResult]:
+    energies = (ref.energies, gen.energies)
+    edges = energy_bin_edges(ref.energies, AUC_ENERGY_BINS)
     low = clf.classifier_test(low_level_vector(ref.energies, ref.showers, threshold),
-                              low_level_vector(gen.energies, gen.showers, threshold), seed, cfg)
-    high = clf.classifier_test(fr.classifier, fg.classifier, seed + 1, cfg)
+                              low_level_vector(gen.energies, gen.showers, threshold), seed, cfg, energies, edges)
+    high = clf.classifier_test(fr.classifier, fg.classifier, seed + 1, cfg, energies, edges)
     return {"low": low, "high": high}
 
 
@@ -97,7 +110,10 @@ def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 
     step("diversity")
     metrics: dict[str, Any] = {
         "auc_low": cls["low"].auc, "auc_high": cls["high"].auc,
-        "jsd_low": cls["low"].jsd, "jsd_high": cls["high"].jsd,
+        "auc_low_noise": cls["low"].auc_noise, "auc_high_noise": cls["high"].auc_noise,
+        # the true JSD is >= 0; a negative estimate means "below what this sample resolves" (the
+        # raw estimates stay in "classifier")
+        "jsd_low": max(cls["low"].jsd, 0.0), "jsd_high": max(cls["high"].jsd, 0.0),
         "classifier": {k: vars(v) for k, v in cls.items()},
         "fpd": fpd_v, "fpd_err": fpd_e, "fpd_ref_floor": fpd_floor,
         "kpd": kpd_v, "kpd_err": kpd_e, "kpd_ref_floor": kpd_floor,
@@ -105,7 +121,8 @@ def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 
         "separation_noise_floor": {k: c.noise_floor for k, c in comps.items()},
         "flagged_features": sorted(k for k, c in comps.items() if c.flagged),
         "w1": {k: {"value": v.value, "error": v.error, "floor": v.floor,
-                   "floor_error": v.floor_error, "ratio": v.ratio} for k, v in w1.items()},
+                   "floor_error": v.floor_error, "ratio": v.ratio, "unit": w1_units(geometry).get(k, "")}
+               for k, v in w1.items()},
         "ssim_ref": ssim_r[0], "ssim_ref_err": ssim_r[1],
         "ssim_gen": ssim_g[0], "ssim_gen_err": ssim_g[1],
         "support_ref": sup_r.support, "support_ref_lower": sup_r.lower_bound,
@@ -114,5 +131,22 @@ def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 
         "support_k": sup_r.k,
         "multipeak_ref": mp_r[0], "multipeak_ref_err": mp_r[1],
         "multipeak_gen": mp_g[0], "multipeak_gen_err": mp_g[1],
+        "response": response_comparison(ref.energies, fr.scalars["E_tot"], gen.energies, fg.scalars["E_tot"]),
     }
+    metrics["warnings"] = sample_warnings(metrics, quick)
     return Evaluation(metrics, fr, fg, comps)
+
+
+SMALL_AUC_NOISE = 0.02  # above this (fewer than ~400 test showers a side) an AUC says little
+
+
+def sample_warnings(metrics: dict[str, Any], quick: bool) -> list[str]:
+    """What the figures cannot be trusted for at these sample sizes and settings."""
+    out = []
+    noise, n_eval = metrics["auc_low_noise"], metrics["classifier"]["low"]["n_eval"]
+    if np.isfinite(noise) and noise > SMALL_AUC_NOISE:
+        out.append(f"the classifier is tested on {n_eval} showers: its AUC carries ±{noise:.3f} of noise, so a "
+                   f"generator within ~{3 * noise:.2f} of 0.5 cannot be told from the Monte Carlo; use more showers")
+    if quick:
+        out.append("--quick: small classifier and few bootstraps, for a first look rather than for quoted numbers")
+    return out

@@ -66,6 +66,7 @@ class DiffusionModel(ShowerModel):
     name = "diffusion"
     config_class = DiffusionConfig
     sample_options = ("sampler", "steps", "schedule")
+    loss_unit = "mean squared error of the network's target (eps or v), in preprocessed feature units squared"
 
     def __init__(self, config: DiffusionConfig, spec: DataSpec) -> None:
         super().__init__(config, spec)

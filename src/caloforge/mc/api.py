@@ -15,10 +15,10 @@ import numpy as np
 from caloforge.errors import GeometryError, InputError
 from caloforge.geometry import Geometry, get_geometry
 from caloforge.io import Showers
-from caloforge.simulate import kernel_common as kc
-from caloforge.simulate.analysis import slab_edges_x0
-from caloforge.simulate.config import Cuts
-from caloforge.simulate.driver import run_kernel
+from caloforge.mc import kernel_common as kc
+from caloforge.mc.analysis import slab_edges_x0
+from caloforge.mc.config import Cuts
+from caloforge.mc.driver import run_kernel
 from caloforge.units import ELECTRON_MASS
 
 __all__ = ["Cuts", "Detailed", "available_energy", "particle_name", "resolve_geometry", "shower_seeds",

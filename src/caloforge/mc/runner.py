@@ -1,7 +1,7 @@
 """Large reference samples: chunked, multi-process and resumable writing of Monte Carlo showers.
 
 All incident energies are drawn up front from the run seed, and every shower seeds its own random
-stream from (seed, global shower index) (``caloforge.simulate.api``), so the file does not depend
+stream from (seed, global shower index) (``caloforge.mc.api``), so the file does not depend
 on the number of workers, the chunk size, or on where a run was interrupted and resumed.
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 from caloforge.errors import InputError
 from caloforge.io import Showers, ShowerWriter
 from caloforge.io.hdf5 import partial_energies
-from caloforge.simulate.api import Cuts, particle_name, resolve_geometry, simulate
+from caloforge.mc.api import Cuts, particle_name, resolve_geometry, simulate
 from caloforge.units import draw_energies
 
 GENERATOR = "caloforge-mc"

@@ -15,9 +15,9 @@ from functools import lru_cache
 import numpy as np
 
 from caloforge.geometry.materials import Material, get_material
-from caloforge.simulate import cross_sections as xs
-from caloforge.simulate.config import Cuts
-from caloforge.simulate.sandia import SHELL_BINDING_KEV, photoelectric_mass_coefficient
+from caloforge.mc import cross_sections as xs
+from caloforge.mc.config import Cuts
+from caloforge.mc.sandia import SHELL_BINDING_KEV, photoelectric_mass_coefficient
 from caloforge.units import AVOGADRO, ELECTRON_MASS
 
 E_MIN, E_MAX, PER_DECADE = 1e-3, 1e6, 64  # MeV

@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numba import njit
 
-from caloforge.simulate.kernel_common import (
+from caloforge.mc.kernel_common import (
     ELECTRON,
     ME,
     N_STEPS,
@@ -22,8 +22,8 @@ from caloforge.simulate.kernel_common import (
     lookup,
     push,
 )
-from caloforge.simulate.kinematics import rotate, tsai_cos_theta
-from caloforge.simulate.materials_table import (
+from caloforge.mc.kinematics import rotate, tsai_cos_theta
+from caloforge.mc.materials_table import (
     MP_BIND_K,
     MP_BIND_L,
     MP_FC4,
@@ -33,7 +33,7 @@ from caloforge.simulate.materials_table import (
     PH_F_PAIR,
     PH_MU,
 )
-from caloforge.simulate.photon import sample_compton, sample_pair_fraction
+from caloforge.mc.photon import sample_compton, sample_pair_fraction
 
 
 @njit(cache=True)

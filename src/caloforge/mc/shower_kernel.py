@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from caloforge.simulate.charged_transport import track_charged
-from caloforge.simulate.kernel_common import PHOTON, POSITRON, STACK_SIZE, push
-from caloforge.simulate.photon_transport import track_photon
+from caloforge.mc.charged_transport import track_charged
+from caloforge.mc.kernel_common import PHOTON, POSITRON, STACK_SIZE, push
+from caloforge.mc.photon_transport import track_photon
 
 
 @njit(cache=True)

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from numba import njit
 
-from caloforge.simulate.electron import (
+from caloforge.mc.electron import (
     delta_cos,
     highland_theta0,
     sample_annihilation,
@@ -18,7 +18,7 @@ from caloforge.simulate.electron import (
     sample_brems_photon,
     sample_moller,
 )
-from caloforge.simulate.kernel_common import (
+from caloforge.mc.kernel_common import (
     ELECTRON,
     ME,
     N_STEPS,
@@ -37,8 +37,8 @@ from caloforge.simulate.kernel_common import (
     push,
     relocate,
 )
-from caloforge.simulate.kinematics import isotropic, perp_basis, rotate, tsai_cos_theta
-from caloforge.simulate.materials_table import EM_DEDX, EP_DEDX, MP_BOHR, MP_FC4, MP_LNZ43, MP_X0, MP_Z13
+from caloforge.mc.kinematics import isotropic, perp_basis, rotate, tsai_cos_theta
+from caloforge.mc.materials_table import EM_DEDX, EP_DEDX, MP_BOHR, MP_FC4, MP_LNZ43, MP_X0, MP_Z13
 
 INV_SQRT12 = 1.0 / math.sqrt(12.0)
 # offsets of the e+ rows from the e- rows (EP_* = EM_* + 4, annihilation after them)

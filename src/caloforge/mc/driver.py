@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from caloforge.geometry import Geometry
-from caloforge.simulate.config import Cuts
-from caloforge.simulate.geometry_arrays import geometry_arrays
-from caloforge.simulate.kernel_common import N_ACC, N_PAR
-from caloforge.simulate.materials_table import build_tables
-from caloforge.simulate.shower_kernel import run_showers
+from caloforge.mc.config import Cuts
+from caloforge.mc.geometry_arrays import geometry_arrays
+from caloforge.mc.kernel_common import N_ACC, N_PAR
+from caloforge.mc.materials_table import build_tables
+from caloforge.mc.shower_kernel import run_showers
 
 PARTICLE_CODE = {"photon": 0, "electron": 1, "positron": 2}
 
