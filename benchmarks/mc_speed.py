@@ -1,6 +1,6 @@
 """Speed, resolution and shower-shape benchmark of the built-in reference Monte Carlo (one core).
 
-Prints showers/s and mean steps per shower at 1, 10 and 100 GeV in ams-ecal (electrons) and
+Prints showers/s and mean steps per shower at 1, 10 and 100 GeV in ams-ecal (electrons, muons) and
 ds1-photon-like (photons) and the time per 50 GeV shower; fits the ams-ecal visible-energy
 resolution sigma/E = a/sqrt(E/GeV) (+) b and reports the longitudinal (back) leakage; then the
 PbWO4 depth of maximum (e-, photon; 10 and 100 GeV) against ln(E/E_c) + C, the lateral
@@ -25,7 +25,7 @@ from caloforge.mc.analysis import effective_critical_energy, longitudinal_tmax, 
 from caloforge.mc.api import ESC_BACK
 from caloforge.units import GeV
 
-SPEED_POINTS = {"ams-ecal": "e-", "ds1-photon-like": "photon"}
+SPEED_POINTS = (("ams-ecal", "e-"), ("ams-ecal", "mu-"), ("ds1-photon-like", "photon"))
 SPEED_COUNTS = {1: 100, 10: 20, 100: 4}
 RESOLUTION_COUNTS = {1: 400, 3: 250, 10: 120, 30: 50, 100: 25}
 TMAX_COUNTS = {10: 60, 100: 16}
@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     scale = 0.25 if args.quick else 1.0
     print("speed (one core):")
-    for geometry, particle in SPEED_POINTS.items():
+    for geometry, particle in SPEED_POINTS:
         for e_gev, n in SPEED_COUNTS.items():
             rate, steps = speed(geometry, particle, e_gev, max(2, int(n * scale)))
             print(f"  {geometry:16s} {particle:6s} {e_gev:4d} GeV: {rate:8.2f} showers/s  "

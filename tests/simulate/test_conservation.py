@@ -12,7 +12,7 @@ from caloforge.units import ELECTRON_MASS, GeV, MeV
 
 
 @pytest.mark.parametrize("geometry", ["pbwo4-block", "ams-ecal", "ds1-photon-like", "ds2-like"])
-@pytest.mark.parametrize("particle", ["e-", "e+", "photon"])
+@pytest.mark.parametrize("particle", ["e-", "e+", "photon", "mu-", "mu+"])
 def test_energy_conservation_per_shower(geometry: str, particle: str) -> None:
     energies = np.array([5 * MeV, 200 * MeV, 2 * GeV])
     d = simulate_detailed(geometry, particle, energies, seed=31)
@@ -39,7 +39,8 @@ def test_same_seed_same_showers_and_chunking_invariance() -> None:
     np.testing.assert_array_equal(full.showers, np.concatenate([p.showers for p in parts]))
     other = simulate("ams-ecal", "e-", energies, seed=8)
     assert not np.array_equal(full.showers, other.showers)
-    assert full.attrs == {"geometry": "ams-ecal", "particle": "electron", "generator": "caloforge-mc", "seed": 7}
+    assert full.attrs == {"geometry": "ams-ecal", "particle": "electron", "pdg_id": 11, "generator": "caloforge-mc",
+                          "seed": 7}
 
 
 def test_impact_point_moves_the_shower() -> None:
@@ -60,7 +61,7 @@ def test_cuts_change_the_numbers_not_the_energy() -> None:
 
 def test_bad_input() -> None:
     with pytest.raises(InputError):
-        simulate("ams-ecal", "muon", [1 * GeV])
+        simulate("ams-ecal", "tau", [1 * GeV])
     with pytest.raises(InputError):
         simulate("ams-ecal", "e-", [-1.0])
     with pytest.raises(InputError):

@@ -87,7 +87,7 @@ def test_cli_writes_challenge_file_with_provenance(tmp_path: Path) -> None:
     (["--n", "0"], "positive"),
     (["--energy", "ten GeV"], "energy"),
     (["--energy", "10"], "needs a unit"),
-    (["--particle", "muon"], "particle"),
+    (["--particle", "tau"], "particle"),
     (["--e-cut", "1keV"], "cut"),
     (["--workers", "0"], "workers"),
 ])

@@ -143,3 +143,4 @@ def pbwo4_block() -> Geometry:
         half_width=25.0 * rm_mm,
         sources="PDG Atomic and Nuclear Properties (PbWO4)",
     )
+

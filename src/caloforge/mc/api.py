@@ -25,7 +25,11 @@ __all__ = ["Cuts", "Detailed", "available_energy", "particle_name", "resolve_geo
            "simulate", "simulate_detailed"]
 
 PARTICLES = {"e-": "electron", "electron": "electron", "e+": "positron", "positron": "positron",
-             "photon": "photon", "gamma": "photon"}
+             "photon": "photon", "gamma": "photon", "mu-": "mu-", "muon": "mu-", "muon-": "mu-", "mu+": "mu+",
+             "antimuon": "mu+", "muon+": "mu+"}
+# hadrons need nuclear interactions, which the transport does not have yet: refused until then
+NOT_YET = {"p": "proton", "proton": "proton", "pi+": "pi+", "pion+": "pi+", "pi-": "pi-", "pion-": "pi-"}
+PDG_ID = {"electron": 11, "positron": -11, "photon": 22, "mu-": 13, "mu+": -13}
 # columns of ``Detailed.accounting`` (MeV unless noted)
 ACTIVE, PASSIVE, ESC_FRONT, ESC_BACK, ESC_SIDE, BELOW_CUT, TRACK_LENGTH, STEPS = range(8)
 N_ACCOUNTING = 8
@@ -63,11 +67,15 @@ class Detailed:
 
 
 def particle_name(particle: str) -> str:
-    """Canonical particle name (electron, positron, photon) of a CLI/API spelling."""
+    """Canonical particle name (electron, positron, photon, mu-, mu+) of a CLI/API spelling."""
+    key = particle.strip().lower()
+    if key in NOT_YET:
+        raise InputError(f"{NOT_YET[key]} showers need nuclear interactions, which the Monte Carlo does not model "
+                         "yet; use e-, e+, photon, mu- or mu+")
     try:
-        return PARTICLES[particle.strip().lower()]
+        return PARTICLES[key]
     except KeyError:
-        raise InputError(f"unknown particle {particle!r} (use e-, e+ or photon)") from None
+        raise InputError(f"unknown particle {particle!r} (use e-, e+, photon, mu- or mu+)") from None
 
 
 def resolve_geometry(geometry: str | Geometry) -> Geometry:
@@ -136,7 +144,8 @@ def simulate_detailed(geometry: str | Geometry, particle: str, energies: np.ndar
     start_xy, directions = beam(seed, start_index, n, impact, impact_spread, angle_spread)
     deposits, acc, profile = run_kernel(geo, name, energies, shower_seeds(seed, start_index, n), start_xy,
                                         directions, cuts or Cuts())
-    attrs = {"geometry": geo.name, "particle": name, "generator": "caloforge-mc", "seed": int(seed)}
+    attrs = {"geometry": geo.name, "particle": name, "pdg_id": PDG_ID[name], "generator": "caloforge-mc",
+             "seed": int(seed)}
     depth = slab_edges_x0(geo)
     return Detailed(Showers(energies, deposits.astype(np.float32), attrs), _accounting(acc), profile,
                     available_energy(name, energies), 0.5 * (depth[1:] + depth[:-1]))

@@ -55,8 +55,14 @@ def annihilate_at_rest(st, sti, n, slab, x, y, z):  # type: ignore[no-untyped-de
 
 @njit(cache=True)
 def msc_step(t_mid, s, x0, u, v, w):  # type: ignore[no-untyped-def]
-    """Lateral displacement (d1, d2 along e1, e2) and new direction after a step of s mm."""
-    theta0 = min(highland_theta0(t_mid, s / x0), 1.5)
+    """Lateral displacement (d1, d2 along e1, e2) and new direction after an electron step of s mm."""
+    return deflect(min(highland_theta0(t_mid, s / x0), 1.5), s, u, v, w)
+
+
+@njit(cache=True)
+def deflect(theta0, s, u, v, w):  # type: ignore[no-untyped-def]
+    """Displacement (dx, dy, dz) and new direction after a step of s mm with plane-projected
+    scattering width ``theta0`` (rad): correlated angle and offset per plane (PDG eq. 34.20)."""
     e1x, e1y, e1z, e2x, e2y, e2z = perp_basis(u, v, w)
     z1a, z2a, z1b, z2b = np.random.normal(), np.random.normal(), np.random.normal(), np.random.normal()
     d1 = s * theta0 * (z1a * INV_SQRT12 + 0.5 * z2a)

@@ -17,6 +17,14 @@ import numpy as np
 from caloforge.geometry.materials import Material, get_material
 from caloforge.mc import cross_sections as xs
 from caloforge.mc.config import Cuts
+from caloforge.mc.heavy_xs import (
+    HEAVY_STOP,
+    MUON_MASS,
+    PION_MASS,
+    PROTON_MASS,
+    heavy_delta_sigma,
+    heavy_restricted_dedx,
+)
 from caloforge.mc.sandia import SHELL_BINDING_KEV, photoelectric_mass_coefficient
 from caloforge.units import AVOGADRO, ELECTRON_MASS
 
@@ -27,7 +35,10 @@ N_GRID = int(round(np.log10(E_MAX / E_MIN) * PER_DECADE)) + 1
 PH_MU, PH_F_PAIR, PH_F_COMPTON = 0, 1, 2
 EM_DEDX, EM_RANGE, EM_BREM, EM_DELTA = 3, 4, 5, 6
 EP_DEDX, EP_RANGE, EP_BREM, EP_DELTA, EP_ANNIH = 7, 8, 9, 10, 11
-N_TABLES = 12
+# heavy charged particles: rows HEAVY_BASE + 3 * species + (0 dE/dx, 1 range, 2 delta rays)
+HEAVY_BASE = 12
+HEAVY_SPECIES = ((MUON_MASS, True), (PION_MASS, False), (PROTON_MASS, True))  # (mass MeV, spin 1/2)
+N_TABLES = HEAVY_BASE + 3 * len(HEAVY_SPECIES)
 # per-material scalars
 MP_X0, MP_ZEFF, MP_Z13, MP_LNZ43, MP_FC4, MP_BIND_K, MP_BIND_L, MP_BOHR = range(8)
 N_MATPAR = 8
@@ -101,6 +112,16 @@ def _charged_rows(m: Material, t: np.ndarray, cuts: Cuts, norm: float, positron:
     return rows
 
 
+def _heavy_rows(m: Material, t: np.ndarray, cuts: Cuts, mass: float, spin_half: bool) -> list[np.ndarray]:
+    """dE/dx (MeV/mm), range (mm) and delta-ray cross section (1/mm) of a heavy particle; below
+    ``HEAVY_STOP`` the loss is held at its value there (the particle is stopped by then)."""
+    n_el = sum(n * z for z, n in _atoms_per_cm3(m))
+    plasma_ev = 28.816 * np.sqrt(m.density * m.Z_over_A)
+    dedx = heavy_restricted_dedx(t, mass, cuts.e_cut, n_el, m.mean_excitation_ev, plasma_ev) / 10.0
+    dedx = np.where(t < HEAVY_STOP, np.interp(HEAVY_STOP, t, dedx), np.maximum(dedx, 1e-7))
+    return [dedx, _range(t, dedx), n_el * heavy_delta_sigma(t, mass, cuts.e_cut, spin_half) / 10.0]
+
+
 def _radiative_norm(m: Material) -> float:
     loss = sum(n * xs.brems_total_loss(z, NORM_ENERGY) for z, n in _atoms_per_cm3(m))  # MeV/cm
     return (NORM_ENERGY + ELECTRON_MASS) / m.X0_cm / loss
@@ -120,6 +141,8 @@ def material_tables(m: Material, cuts: Cuts) -> tuple[np.ndarray, np.ndarray, fl
     rows[PH_MU:PH_F_COMPTON + 1] = _photon_rows(m, e, norm)
     rows[EM_DEDX:EM_DELTA + 1] = _charged_rows(m, e, cuts, norm, positron=False)
     rows[EP_DEDX:EP_ANNIH + 1] = _charged_rows(m, e, cuts, norm, positron=True)
+    for k, (mass, spin_half) in enumerate(HEAVY_SPECIES):
+        rows[HEAVY_BASE + 3 * k:HEAVY_BASE + 3 * k + 3] = _heavy_rows(m, e, cuts, mass, spin_half)
     zeff = _effective_z(m)
     bind_k, bind_l = _binding(m)
     n_el = sum(n * z for z, n in _atoms_per_cm3(m))

@@ -23,7 +23,7 @@ import numpy as np
 from caloforge.errors import InputError
 from caloforge.io import Showers, ShowerWriter
 from caloforge.io.hdf5 import partial_energies
-from caloforge.mc.api import Cuts, particle_name, resolve_geometry, simulate
+from caloforge.mc.api import PDG_ID, Cuts, particle_name, resolve_geometry, simulate
 from caloforge.units import draw_energies
 
 GENERATOR = "caloforge-mc"
@@ -61,7 +61,8 @@ class RunSpec:
         return draw_energies(self.energy, self.n, np.random.default_rng([self.seed, 0xE]))
 
     def attrs(self) -> dict[str, Any]:
-        return {"geometry": self.geometry, "particle": self.particle, "generator": GENERATOR,
+        return {"geometry": self.geometry, "particle": self.particle, "pdg_id": PDG_ID[self.particle],
+                "generator": GENERATOR,
                 "seed": self.seed, "energy": self.energy, "cuts": asdict(self.cuts),
                 "impact_mm": list(self.impact), "impact_spread_mm": self.impact_spread,
                 "angle_spread_rad": self.angle_spread}

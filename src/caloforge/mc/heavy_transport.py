@@ -1,0 +1,159 @@
+"""Transport of heavy charged particles (numba): muons now, charged pions and protons once their
+nuclear interactions exist. Condensed-history steps with the restricted Bethe-Bloch loss and
+Bohr straggling (a gamma distribution with the mean and variance of the restricted loss, skewed
+like Landau's in thin layers), Highland multiple scattering with the particle's beta and
+momentum, and explicit delta rays above the electron cut, handed to the e- transport.
+Below ``HEAVY_STOP`` (1 MeV) a particle stops and deposits its kinetic energy where it is; a
+stopped muon's decay (or capture) is not simulated."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from caloforge.mc.charged_transport import deflect
+from caloforge.mc.heavy_xs import HEAVY_STOP, MUON_MASS, PION_MASS, PROTON_MASS
+from caloforge.mc.kernel_common import (
+    ELECTRON,
+    ME,
+    MUON_MINUS,
+    MUON_PLUS,
+    N_STEPS,
+    P_ECUT,
+    P_STEP_RANGE,
+    P_STEP_X0,
+    PION_MINUS,
+    PION_PLUS,
+    TRACK_LENGTH,
+    boundary_distance,
+    deposit,
+    escape,
+    grid_index,
+    lookup,
+    push,
+    relocate,
+)
+from caloforge.mc.kinematics import rotate
+from caloforge.mc.materials_table import HEAVY_BASE, MP_BOHR, MP_X0
+
+
+@njit(cache=True)
+def heavy_params(kind: int) -> tuple[int, float, bool]:
+    """(species row of the tables, mass MeV, spin 1/2) of a heavy particle code (kernel_common)."""
+    if kind == MUON_MINUS or kind == MUON_PLUS:
+        return 0, MUON_MASS, True
+    if kind == PION_PLUS or kind == PION_MINUS:
+        return 1, PION_MASS, False
+    return 2, PROTON_MASS, True
+
+
+@njit(cache=True)
+def heavy_theta0(t: float, mass: float, step_x0: float) -> float:
+    """Highland's plane-projected scattering width (rad) of a unit-charge particle (PDG eq. 34.15)."""
+    p = math.sqrt(t * (t + 2.0 * mass))
+    beta2 = p * p / ((t + mass) * (t + mass))
+    corr = max(1.0 + 0.038 * math.log(step_x0 / beta2), 0.3)
+    return 13.6 / (p * math.sqrt(beta2)) * math.sqrt(step_x0) * corr
+
+
+@njit(cache=True)
+def heavy_tmax(t: float, mass: float) -> float:
+    gam = 1.0 + t / mass
+    ratio = ME / mass
+    return 2.0 * ME * (gam * gam - 1.0) / (1.0 + 2.0 * gam * ratio + ratio * ratio)
+
+
+@njit(cache=True)
+def straggle_heavy(mean: float, t: float, mass: float, s: float, cut: float, bohr: float) -> float:
+    """The restricted loss with Bohr's variance for transfers up to min(cut, T_max), as a gamma law."""
+    if mean <= 0.0:
+        return 0.0
+    gam = 1.0 + t / mass
+    beta2 = 1.0 - 1.0 / (gam * gam)
+    var = bohr * s * min(cut, heavy_tmax(t, mass)) * (1.0 - 0.5 * beta2) / beta2
+    if var <= 0.0:
+        return mean
+    shape = mean * mean / var
+    return np.random.gamma(shape, mean / shape)
+
+
+@njit(cache=True)
+def sample_delta(t: float, mass: float, cut: float, spin_half: bool) -> float:
+    """Kinetic energy of a delta ray above ``cut``: 1/T^2 sampled exactly, then the factor
+    1 - beta^2 T / T_max (+ T^2 / 2E^2 for spin 1/2) by rejection."""
+    tmax = heavy_tmax(t, mass)
+    if tmax <= cut:
+        return 0.0
+    gam = 1.0 + t / mass
+    beta2 = 1.0 - 1.0 / (gam * gam)
+    total2 = (gam * mass) ** 2
+    bound = 1.0 + (0.5 * tmax * tmax / total2 if spin_half else 0.0)
+    while True:
+        td = cut * tmax / (tmax - np.random.random() * (tmax - cut))
+        f = 1.0 - beta2 * td / tmax + (0.5 * td * td / total2 if spin_half else 0.0)
+        if f >= np.random.random() * bound:
+            return td
+
+
+@njit(cache=True)
+def track_heavy(n, species, mass, spin_half, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch,
+                ro_edges, half_width, tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
+    """Transport one heavy particle (table rows of ``species``) until it stops or escapes."""
+    n_slab = z_edges.shape[0] - 1
+    n_grid = tab.shape[2]
+    ecut = par[P_ECUT]
+    q = HEAVY_BASE + 3 * species
+    while True:
+        if t <= HEAVY_STOP:
+            deposit(t, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            return n
+        m = slab_int[slab, 0]
+        x0 = matpar[m, MP_X0]
+        i, frac = grid_index(t, par, n_grid)
+        rng = lookup(tab, m, q + 1, i, frac)
+        sig = lookup(tab, m, q + 2, i, frac)
+        s_int = -math.log(1.0 - np.random.random()) / sig if sig > 0.0 else 1e300
+        s_max = max(min(par[P_STEP_X0] * x0, par[P_STEP_RANGE] * rng), 1e-4)
+        zlo, zhi = z_edges[slab], z_edges[slab + 1]
+        s_b = boundary_distance(z, w, zlo, zhi)
+        s = min(s_int, s_max, s_b)
+        at_boundary = s_b <= min(s_int, s_max)
+        interact = (not at_boundary) and s_int <= s_max
+        de = lookup(tab, m, q, i, frac) * s
+        if de < t:
+            i2, f2 = grid_index(max(t - 0.5 * de, 1e-3), par, n_grid)
+            de = lookup(tab, m, q, i2, f2) * s
+        t_mid = max(t - 0.5 * de, 0.5 * t)
+        de = min(straggle_heavy(de, t_mid, mass, s, ecut, matpar[m, MP_BOHR]), t)
+        theta0 = min(heavy_theta0(t_mid, mass, s / x0), 1.5)
+        dx, dy, dz, un, vn, wn = deflect(theta0, s, u, v, w)
+        nx, ny = x + s * u + dx, y + s * v + dy
+        if at_boundary:
+            nz = zhi if w > 0.0 else zlo
+        else:
+            nz = min(max(z + s * w + dz, zlo), zhi)
+        deposit(de, False, slab, 0.5 * (x + nx), 0.5 * (y + ny), slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+        acc[N_STEPS] += 1
+        acc[TRACK_LENGTH] += s
+        t -= de
+        if at_boundary:
+            slab += 1 if w > 0.0 else -1
+        else:
+            slab = relocate(slab, nz, z_edges)
+        x, y, z, u, v, w = nx, ny, nz, un, vn, wn
+        where = escape(slab, n_slab, x, y, half_width)
+        if where >= 0:
+            acc[where] += t
+            return n
+        if not interact or t <= HEAVY_STOP:
+            continue
+        td = sample_delta(t, mass, ecut, spin_half)
+        if 0.0 < td < t:
+            p = math.sqrt(t * (t + 2.0 * mass))
+            pe = math.sqrt(td * (td + 2.0 * ME))
+            cost = min(td * (t + mass + ME) / (pe * p), 1.0)
+            du, dv, dw = rotate(u, v, w, cost, 2.0 * math.pi * np.random.random())
+            n = push(st, sti, n, ELECTRON, slab, td, x, y, z, du, dv, dw)
+            t -= td
