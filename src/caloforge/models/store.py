@@ -72,7 +72,7 @@ def read_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(f"{path}: no trained model here (train one with `caloforge train`)")
     try:
-        record = torch.load(path, map_location="cpu", weights_only=False)
+        record = torch.load(path, map_location="cpu", weights_only=True)  # no code runs from a shared file
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a user error here
         raise InputError(f"{path}: cannot read model file ({exc.__class__.__name__})") from None
     if not isinstance(record, dict) or record.get("format") != MODEL_FORMAT:
