@@ -56,7 +56,8 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)  # no code runs from a shared file
     except Exception as exc:  # noqa: BLE001 - a damaged file is a user-level problem
-        raise InputError(f"{path}: cannot read checkpoint ({exc.__class__.__name__})") from None
+        raise InputError(f"{path}: cannot read checkpoint ({exc.__class__.__name__}; a checkpoint written before "
+                         "CaloForge loaded them safely cannot resume: delete it to train afresh)") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise InputError(f"{path}: not a CaloForge checkpoint")
     return state
