@@ -1,7 +1,9 @@
 """Speed, resolution and shower-shape benchmark of the built-in reference Monte Carlo (one core).
 
-Prints showers/s and mean steps per shower at 1, 10 and 100 GeV in ams-ecal (electrons, muons) and
-ds1-photon-like (photons) and the time per 50 GeV shower; fits the ams-ecal visible-energy
+Prints showers/s and mean steps per shower at 1, 10 and 100 GeV in ams-ecal (electrons, muons,
+protons, pions), ds1-photon-like (photons) and fe-scint-hcal (electrons, protons, pions) and the
+time per 50 GeV shower; the hadron-shower checks in fe-scint-hcal (f_em, e/pi, the mean depth
+after the first interaction against the Bock et al. parameterisation); fits the ams-ecal visible-energy
 resolution sigma/E = a/sqrt(E/GeV) (+) b and reports the longitudinal (back) leakage; then the
 PbWO4 depth of maximum (e-, photon; 10 and 100 GeV) against ln(E/E_c) + C, the lateral
 containment of 10 GeV electrons within 1 and 2 Moliere radii, and the linearity from 1 to 100 GeV.
@@ -25,7 +27,10 @@ from caloforge.mc.analysis import effective_critical_energy, longitudinal_tmax, 
 from caloforge.mc.api import ESC_BACK
 from caloforge.units import GeV
 
-SPEED_POINTS = (("ams-ecal", "e-"), ("ams-ecal", "mu-"), ("ds1-photon-like", "photon"))
+SPEED_POINTS = (("ams-ecal", "e-"), ("ams-ecal", "mu-"), ("ams-ecal", "p"), ("ams-ecal", "pi+"),
+                ("ds1-photon-like", "photon"), ("fe-scint-hcal", "e-"), ("fe-scint-hcal", "p"),
+                ("fe-scint-hcal", "pi+"))
+HADRON_COUNTS = {10: 200, 100: 40}
 SPEED_COUNTS = {1: 100, 10: 20, 100: 4}
 RESOLUTION_COUNTS = {1: 400, 3: 250, 10: 120, 30: 50, 100: 25}
 TMAX_COUNTS = {10: 60, 100: 16}
@@ -84,6 +89,48 @@ def shower_shape(scale: float) -> None:
     print(f"  linearity: max |f/mean(f) - 1| = {np.max(np.abs(f / f.mean() - 1.0)) * 100:.2f} %")
 
 
+def bock_mean_depth(e_gev: float, x0_per_lambda: float) -> float:
+    """Mean depth (lambda_I) after the interaction point of the Bock et al. profile (coded in CMSSW
+    FastSimulation/ShowerDevelopment HDShowerParametrization; shared/docs/hadron-physics.md)."""
+    a = np.log((0.35 + 0.09 * np.log(e_gev)) * e_gev)
+    if e_gev < 10:
+        ae, be, ah, bh, p = 1.08 + 0.24 * a, 0.478 - 0.135 * a, 1.17 + 0.21 * a, 2.10 - 0.72 * a, 0.751 - 0.177 * a
+    else:
+        ae, be, ah, bh, p = 1.30 + 0.255 * a, 0.289 - 0.010 * a, 0.38 + 0.23 * a, 0.83 - 0.049 * a, 0.509 - 0.021 * a
+    return p * ae / be / x0_per_lambda + (1 - p) * ah / bh
+
+
+def hadrons(scale: float) -> None:
+    """f_em of pions and protons (Groom: 1 - (E / 1 GeV)^-0.17), e/pi of the leakage-corrected
+    visible energy, and the mean shower depth after the first interaction vs Bock et al."""
+    from caloforge.mc import api as mc
+
+    geo = get_geometry("fe-scint-hcal")
+    period = sum(s.thickness for s in geo.slabs[:2])
+    lam = period / sum(s.thickness / (10 * get_material(s.material).interaction_length_cm) for s in geo.slabs[:2])
+    x0 = period / sum(s.thickness / get_material(s.material).X0_mm for s in geo.slabs[:2])
+    centres = 0.5 * (geo.z_edges()[1:] + geo.z_edges()[:-1])
+    for e_gev, n in HADRON_COUNTS.items():
+        n = max(10, int(n * scale))
+        response = {}
+        for particle in ("e-", "pi+", "p"):
+            count = n if particle != "e-" else max(5, n // 5)
+            d = simulate_detailed(geo, particle, np.full(count, e_gev * GeV), seed=3)
+            response[particle] = float(np.mean(d.accounting[:, mc.ACTIVE] / (d.available - d.escaped)))
+            if particle == "e-":
+                continue
+            z1 = d.accounting[:, mc.FIRST_NUCLEAR_Z]
+            ok = np.isfinite(z1)
+            w = d.profile[ok] / d.profile[ok].sum(axis=1, keepdims=True)
+            depth = float(((centres[None, :] - z1[ok, None]) / lam * w).sum(axis=1).mean())
+            print(f"  fe-scint-hcal {particle:4s} {e_gev:4d} GeV: f_em {d.em_fraction.mean():.3f} "
+                  f"(Groom pions {1 - e_gev ** -0.17:.3f})  mean depth after start {depth:.2f} lambda "
+                  f"(Bock {bock_mean_depth(e_gev, lam / x0):.2f})  invisible/non-EM "
+                  f"{np.mean(d.accounting[:, mc.INVISIBLE] / (d.available - d.accounting[:, mc.EM_FROM_PI0])):.3f}")
+        print(f"  fe-scint-hcal {e_gev:4d} GeV: e/pi {response['e-'] / response['pi+']:.3f}  "
+              f"e/p {response['e-'] / response['p']:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a quarter of the showers")
@@ -101,6 +148,8 @@ def main() -> None:
     resolution({e: max(10, int(n * scale)) for e, n in RESOLUTION_COUNTS.items()})
     print("shower shape (pbwo4-block):")
     shower_shape(scale)
+    print("hadron showers (fe-scint-hcal):")
+    hadrons(scale)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ def simulate(energy: str | float | np.ndarray | list[float], n: int | None = Non
 
     ``energy``: a specification with units as on the command line (``"10GeV"``, ``"1GeV,10GeV"``,
     ``"1GeV:100GeV"`` log-uniform) with ``n`` showers, or incident energies in MeV (one shower
-    each). ``particle``: e-, e+, photon (default: the one the geometry is binned for). ``impact``
+    each). ``particle``: e-, e+, photon, mu-, mu+, p, pi+, pi- or n (default: the one the geometry is
+    binned for). ``impact``
     in mm, ``impact_spread`` in mm, ``angle_spread`` in rad. With a specification the showers are
     those of ``caloforge simulate`` with the same arguments and ``--seed``.
     """

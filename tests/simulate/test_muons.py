@@ -66,12 +66,8 @@ def test_muons_cross_and_keep_the_energy_books() -> None:
     assert d.showers.attrs["particle"] == "mu-" and d.showers.attrs["pdg_id"] == 13
 
 
-def test_cli_muons_and_hadrons_not_yet(tmp_path) -> None:
+def test_cli_muons(tmp_path) -> None:
     runner = CliRunner()
     out = tmp_path / "mu.h5"
     result = runner.invoke(app, ["simulate", "--particle", "mu-", "--energy", "10GeV", "--n", "3", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["simulate", "--particle", "p", "--energy", "10GeV", "--n", "3",
-                                 "--out", str(tmp_path / "p.h5")])
-    assert result.exit_code == 2 and "nuclear interactions" in result.output
-    assert not (tmp_path / "p.h5").exists()

@@ -40,8 +40,9 @@ def _check_target(path: Path, resume: bool, force: bool) -> None:
 def simulate(
     geometry: str = typer.Option(DEFAULT_GEOMETRY, "--geometry", "-g",
                                  help="Registered geometry with a material stack."),
-    particle: str = typer.Option(None, "--particle", help="e-, e+, photon (gamma), mu- or mu+; default: the "
-                                 "particle the geometry is binned for (ams-ecal: e-, ds1-photon-like: photon)."),
+    particle: str = typer.Option(None, "--particle", help="e-, e+, photon (gamma), mu-, mu+, p (proton), pi+, pi- "
+                                 "or n (neutron); default: the particle the geometry is binned for (ams-ecal: e-, "
+                                 "ds1-photon-like: photon, fe-scint-hcal: pi+)."),
     energy: str = typer.Option(..., "--energy", help="Incident kinetic energy: 10GeV, 1GeV,10GeV or 1GeV:100GeV "
                                                      "(log-uniform)."),
     n: int = typer.Option(..., "--n", help="Number of showers."),
@@ -59,7 +60,7 @@ def simulate(
     chunk_size: int = typer.Option(None, "--chunk-size", min=1, help="Showers per chunk (does not change results)."),
     seed: int = SEED_OPTION,
 ) -> None:
-    """Simulate showers (e-, e+, photons) and muons with the built-in reference Monte Carlo."""
+    """Simulate showers of electrons, photons, muons and hadrons with the built-in reference Monte Carlo."""
     if particle is None:
         from caloforge.geometry import get_geometry
 

@@ -144,3 +144,29 @@ def pbwo4_block() -> Geometry:
         sources="PDG Atomic and Nuclear Properties (PbWO4)",
     )
 
+
+
+# --- Iron / scintillator hadron calorimeter block -------------------------------------------
+# A test block for hadron showers in the style of the CALICE AHCAL and the ATLAS TileCal: 70
+# layers of 20 mm iron + 5 mm polystyrene scintillator (PDG materials), 1.4 m of iron + 0.35 m of
+# plastic = 8.8 lambda_I, fine enough longitudinally (0.12 lambda_I per layer) to compare mean
+# profiles with the Bock et al. parameterisation; radial rings out to 1 m, 1.5 m half-width.
+HCAL_LAYERS, HCAL_FE_MM, HCAL_SCINT_MM = 70, 20.0, 5.0
+HCAL_RING_EDGES_MM = (0, 20, 40, 60, 90, 130, 180, 250, 350, 500, 700, 1000)
+
+
+@GEOMETRIES.register("fe-scint-hcal")
+def fe_scint_hcal() -> Geometry:
+    edges = tuple(float(r) for r in HCAL_RING_EDGES_MM)
+    layers = tuple(LayerBinning(id=i, r_edges=edges, n_alpha=1) for i in range(HCAL_LAYERS))
+    slabs = tuple(s for i in range(HCAL_LAYERS)
+                  for s in _sampling("Fe", HCAL_FE_MM, "polystyrene", HCAL_SCINT_MM, 1, i))
+    return Geometry(
+        name="fe-scint-hcal",
+        description="Fe/scintillator hadron calorimeter block: 70 x (20 mm Fe + 5 mm scint), 8.8 lambda_I, "
+                    "70 layers x 11 rings to 1 m",
+        slabs=slabs,
+        readout=Readout(layers=layers, particle="pi+", pid=211),
+        half_width=1500.0,
+        sources="PDG Atomic and Nuclear Properties (Fe, polystyrene); CALICE AHCAL-like sampling",
+    )

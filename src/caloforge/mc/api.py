@@ -19,20 +19,26 @@ from caloforge.mc import kernel_common as kc
 from caloforge.mc.analysis import slab_edges_x0
 from caloforge.mc.config import Cuts
 from caloforge.mc.driver import run_kernel
+from caloforge.mc.heavy_xs import PION_MASS
+from caloforge.mc.materials_table import E_MAX
 from caloforge.units import ELECTRON_MASS
 
-__all__ = ["Cuts", "Detailed", "available_energy", "particle_name", "resolve_geometry", "shower_seeds",
-           "simulate", "simulate_detailed"]
+__all__ = ["Cuts", "Detailed", "available_energy", "check_energies", "particle_name", "resolve_geometry",
+           "shower_seeds", "simulate", "simulate_detailed"]
 
 PARTICLES = {"e-": "electron", "electron": "electron", "e+": "positron", "positron": "positron",
              "photon": "photon", "gamma": "photon", "mu-": "mu-", "muon": "mu-", "muon-": "mu-", "mu+": "mu+",
-             "antimuon": "mu+", "muon+": "mu+"}
-# hadrons need nuclear interactions, which the transport does not have yet: refused until then
-NOT_YET = {"p": "proton", "proton": "proton", "pi+": "pi+", "pion+": "pi+", "pi-": "pi-", "pion-": "pi-"}
-PDG_ID = {"electron": 11, "positron": -11, "photon": 22, "mu-": 13, "mu+": -13}
+             "antimuon": "mu+", "muon+": "mu+", "p": "proton", "proton": "proton", "pi+": "pi+", "pion+": "pi+",
+             "pi-": "pi-", "pion-": "pi-", "n": "neutron", "neutron": "neutron"}
+PARTICLE_HELP = "e-, e+, photon, mu-, mu+, p, pi+, pi- or n"
+PDG_ID = {"electron": 11, "positron": -11, "photon": 22, "mu-": 13, "mu+": -13, "proton": 2212, "pi+": 211,
+          "pi-": -211, "neutron": 2112}
+HADRONS = ("proton", "pi+", "pi-", "neutron")
+MAX_KINETIC_MEV = E_MAX  # the physics tables (and the hadronic model's checks) end at 1 TeV
 # columns of ``Detailed.accounting`` (MeV unless noted)
-ACTIVE, PASSIVE, ESC_FRONT, ESC_BACK, ESC_SIDE, BELOW_CUT, TRACK_LENGTH, STEPS = range(8)
-N_ACCOUNTING = 8
+(ACTIVE, PASSIVE, ESC_FRONT, ESC_BACK, ESC_SIDE, BELOW_CUT, TRACK_LENGTH, STEPS, INVISIBLE, EM_FROM_PI0, N_NUCLEAR,
+ FIRST_NUCLEAR_Z) = range(12)
+N_ACCOUNTING = 12
 MAX_POLAR_ANGLE = 0.5 * math.pi - 1e-6  # rad: a shower must enter through the front face
 
 
@@ -42,8 +48,11 @@ class Detailed:
 
     accounting: (N, 8) columns ACTIVE, PASSIVE (deposits, MeV), ESC_FRONT, ESC_BACK, ESC_SIDE
     (escaped, MeV), BELOW_CUT (local deposits of particles below the cuts and binding energies, MeV;
-    part of ACTIVE + PASSIVE), TRACK_LENGTH (charged, mm), STEPS. profile: (N, n_slabs) deposit per
-    slab (MeV). available: energy the shower can deposit (kinetic, + 2 m_e for e+).
+    part of ACTIVE + PASSIVE), TRACK_LENGTH (charged, mm), STEPS, INVISIBLE (nuclear binding, slow
+    neutrons, pion decays: MeV), EM_FROM_PI0 (energy of the pi0s, MeV), N_NUCLEAR (inelastic
+    interactions), FIRST_NUCLEAR_Z (depth of the first one, mm; NaN when none). profile: (N,
+    n_slabs) deposit per slab (MeV). available: the energy to account for (kinetic, + 2 m_e for e+,
+    + m_pi for a charged pion): deposited + escaped + invisible.
     slab_depth_x0: depth of every slab's centre (radiation lengths).
     """
 
@@ -62,20 +71,30 @@ class Detailed:
         return self.accounting[:, ACTIVE] + self.accounting[:, PASSIVE]
 
     @property
+    def em_fraction(self) -> np.ndarray:
+        """Electromagnetic fraction: energy given to pi0s over the incident kinetic energy."""
+        return self.accounting[:, EM_FROM_PI0] / self.showers.energies
+
+    @property
     def steps(self) -> np.ndarray:
         return self.accounting[:, STEPS]
 
 
 def particle_name(particle: str) -> str:
-    """Canonical particle name (electron, positron, photon, mu-, mu+) of a CLI/API spelling."""
-    key = particle.strip().lower()
-    if key in NOT_YET:
-        raise InputError(f"{NOT_YET[key]} showers need nuclear interactions, which the Monte Carlo does not model "
-                         "yet; use e-, e+, photon, mu- or mu+")
+    """Canonical particle name (electron, positron, photon, mu-, mu+, proton, pi+, pi-, neutron)."""
     try:
-        return PARTICLES[key]
+        return PARTICLES[particle.strip().lower()]
     except KeyError:
-        raise InputError(f"unknown particle {particle!r} (use e-, e+, photon, mu- or mu+)") from None
+        raise InputError(f"unknown particle {particle!r} (use {PARTICLE_HELP})") from None
+
+
+def check_energies(energies: np.ndarray) -> None:
+    """Refuse kinetic energies (MeV) that are not positive, not finite, or beyond 1 TeV."""
+    if energies.size and (not np.all(np.isfinite(energies)) or energies.min() <= 0):
+        raise InputError("incident energies must be positive and finite (MeV)")
+    if energies.size and energies.max() > MAX_KINETIC_MEV:
+        raise InputError(f"incident kinetic energy {energies.max() / 1e3:g} GeV is beyond 1 TeV, where the "
+                         "Monte Carlo's physics tables end")
 
 
 def resolve_geometry(geometry: str | Geometry) -> Geometry:
@@ -110,8 +129,10 @@ def beam(seed: int, start_index: int, n: int, impact: tuple[float, float], impac
 
 
 def available_energy(particle: str, energies: np.ndarray) -> np.ndarray:
-    """Energy a shower can deposit: kinetic (+ 2 m_e released when a positron annihilates)."""
-    return energies + (2.0 * ELECTRON_MASS if particle == "positron" else 0.0)
+    """Energy to account for: kinetic, + 2 m_e released when a positron annihilates, + the rest
+    mass of a charged pion (released when it decays, is captured or interacts)."""
+    extra = {"positron": 2.0 * ELECTRON_MASS, "pi+": PION_MASS, "pi-": PION_MASS}.get(particle, 0.0)
+    return energies + extra
 
 
 def _accounting(acc: np.ndarray) -> np.ndarray:
@@ -123,6 +144,10 @@ def _accounting(acc: np.ndarray) -> np.ndarray:
     out[:, BELOW_CUT] = acc[:, kc.ACT_CUT] + acc[:, kc.PAS_CUT]
     out[:, TRACK_LENGTH] = acc[:, kc.TRACK_LENGTH]
     out[:, STEPS] = acc[:, kc.N_STEPS]
+    out[:, INVISIBLE] = acc[:, kc.INVISIBLE]
+    out[:, EM_FROM_PI0] = acc[:, kc.EM_FROM_PI0]
+    out[:, N_NUCLEAR] = acc[:, kc.N_NUCLEAR]
+    out[:, FIRST_NUCLEAR_Z] = np.where(acc[:, kc.N_NUCLEAR] > 0, acc[:, kc.FIRST_NUCLEAR_Z], np.nan)
     return out
 
 
@@ -136,8 +161,7 @@ def simulate_detailed(geometry: str | Geometry, particle: str, energies: np.ndar
     """
     geo, name = resolve_geometry(geometry), particle_name(particle)
     energies = np.atleast_1d(np.asarray(energies, dtype=np.float64))
-    if energies.size and (not np.all(np.isfinite(energies)) or energies.min() <= 0):
-        raise InputError("incident energies must be positive and finite (MeV)")
+    check_energies(energies)
     if impact_spread < 0 or angle_spread < 0:
         raise InputError("impact and angle spreads must be >= 0")
     n = energies.size

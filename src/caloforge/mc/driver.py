@@ -16,7 +16,8 @@ from caloforge.mc.kernel_common import N_ACC, N_PAR
 from caloforge.mc.materials_table import build_tables
 from caloforge.mc.shower_kernel import run_showers
 
-PARTICLE_CODE = {"photon": 0, "electron": 1, "positron": 2, "mu-": 3, "mu+": 4}
+PARTICLE_CODE = {"photon": 0, "electron": 1, "positron": 2, "mu-": 3, "mu+": 4, "pi+": 5, "pi-": 6, "proton": 7,
+                 "neutron": 8}
 
 
 def run_kernel(geometry: Geometry, particle: str, energies: np.ndarray, seeds: np.ndarray,

@@ -1,10 +1,13 @@
-"""Transport of heavy charged particles (numba): muons now, charged pions and protons once their
-nuclear interactions exist. Condensed-history steps with the restricted Bethe-Bloch loss and
+"""Transport of heavy charged particles (numba): muons, charged pions and protons.
+Condensed-history steps with the restricted Bethe-Bloch loss and
 Bohr straggling (a gamma distribution with the mean and variance of the restricted loss, skewed
 like Landau's in thin layers), Highland multiple scattering with the particle's beta and
 momentum, and explicit delta rays above the electron cut, handed to the e- transport.
-Below ``HEAVY_STOP`` (1 MeV) a particle stops and deposits its kinetic energy where it is; a
-stopped muon's decay (or capture) is not simulated."""
+Pions and protons also meet inelastic nuclear interactions (``hadron_interaction``) with the
+interaction length of ``nuclear_xs``, drawn against the other step limits.
+Below ``HEAVY_STOP`` (1 MeV; protons below ``PROTON_LOCAL``, 10 MeV) a particle stops and deposits
+its kinetic energy where it is; a stopped muon's decay (or capture) is not simulated, a stopped
+pion decays or is captured (``stop_pion``)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import numpy as np
 from numba import njit
 
 from caloforge.mc.charged_transport import deflect
+from caloforge.mc.hadron_interaction import PROTON_LOCAL, hadron_interaction, stop_pion
 from caloforge.mc.heavy_xs import HEAVY_STOP, MUON_MASS, PION_MASS, PROTON_MASS
 from caloforge.mc.kernel_common import (
     ELECTRON,
@@ -26,6 +30,7 @@ from caloforge.mc.kernel_common import (
     P_STEP_X0,
     PION_MINUS,
     PION_PLUS,
+    PROTON,
     TRACK_LENGTH,
     boundary_distance,
     deposit,
@@ -36,7 +41,7 @@ from caloforge.mc.kernel_common import (
     relocate,
 )
 from caloforge.mc.kinematics import rotate
-from caloforge.mc.materials_table import HEAVY_BASE, MP_BOHR, MP_X0
+from caloforge.mc.materials_table import HEAVY_BASE, MP_BOHR, MP_LAMBDA_N, MP_LAMBDA_PI, MP_X0
 
 
 @njit(cache=True)
@@ -98,16 +103,22 @@ def sample_delta(t: float, mass: float, cut: float, spin_half: bool) -> float:
 
 
 @njit(cache=True)
-def track_heavy(n, species, mass, spin_half, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch,
-                ro_edges, half_width, tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
-    """Transport one heavy particle (table rows of ``species``) until it stops or escapes."""
+def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges, half_width,
+                tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
+    """Transport one heavy particle of code ``kind`` until it stops, interacts or escapes."""
+    species, mass, spin_half = heavy_params(kind)
     n_slab = z_edges.shape[0] - 1
     n_grid = tab.shape[2]
     ecut = par[P_ECUT]
     q = HEAVY_BASE + 3 * species
+    stop = PROTON_LOCAL if kind == PROTON else HEAVY_STOP
+    lambda_col = MP_LAMBDA_PI if species == 1 else MP_LAMBDA_N
     while True:
-        if t <= HEAVY_STOP:
+        if t <= stop:
             deposit(t, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            if species == 1:
+                return stop_pion(n, kind == PION_MINUS, x, y, z, slab, matpar, slab_int, ro_int, ro_pitch,
+                                 ro_edges, shower, acc, st, sti)
             return n
         m = slab_int[slab, 0]
         x0 = matpar[m, MP_X0]
@@ -115,9 +126,13 @@ def track_heavy(n, species, mass, spin_half, t, x, y, z, u, v, w, slab, z_edges,
         rng = lookup(tab, m, q + 1, i, frac)
         sig = lookup(tab, m, q + 2, i, frac)
         s_int = -math.log(1.0 - np.random.random()) / sig if sig > 0.0 else 1e300
+        s_nuc = -math.log(1.0 - np.random.random()) * matpar[m, lambda_col] if species > 0 else 1e300
         s_max = max(min(par[P_STEP_X0] * x0, par[P_STEP_RANGE] * rng), 1e-4)
         zlo, zhi = z_edges[slab], z_edges[slab + 1]
         s_b = boundary_distance(z, w, zlo, zhi)
+        nuclear = s_nuc < min(s_int, s_max, s_b)
+        if nuclear:
+            s_int = s_nuc
         s = min(s_int, s_max, s_b)
         at_boundary = s_b <= min(s_int, s_max)
         interact = (not at_boundary) and s_int <= s_max
@@ -145,8 +160,11 @@ def track_heavy(n, species, mass, spin_half, t, x, y, z, u, v, w, slab, z_edges,
         x, y, z, u, v, w = nx, ny, nz, un, vn, wn
         where = escape(slab, n_slab, x, y, half_width)
         if where >= 0:
-            acc[where] += t
+            acc[where] += t + (mass if species == 1 else 0.0)
             return n
+        if nuclear and t > stop:
+            return hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_int, ro_pitch,
+                                      ro_edges, shower, acc, st, sti)
         if not interact or t <= HEAVY_STOP:
             continue
         td = sample_delta(t, mass, ecut, spin_half)

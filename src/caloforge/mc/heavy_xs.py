@@ -27,6 +27,8 @@ from caloforge.units import ELECTRON_MASS as ME
 MUON_MASS = 105.6583755
 PION_MASS = 139.57039
 PROTON_MASS = 938.27208816
+NEUTRON_MASS = 939.56542052
+PI0_MASS = 134.9768
 HEAVY_STOP = 1.0  # MeV: below this kinetic energy a heavy particle stops where it is
 
 

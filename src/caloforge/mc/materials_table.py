@@ -25,6 +25,7 @@ from caloforge.mc.heavy_xs import (
     heavy_delta_sigma,
     heavy_restricted_dedx,
 )
+from caloforge.mc.nuclear_xs import MAX_TARGETS, nuclear_params
 from caloforge.mc.sandia import SHELL_BINDING_KEV, photoelectric_mass_coefficient
 from caloforge.units import AVOGADRO, ELECTRON_MASS
 
@@ -39,9 +40,11 @@ EP_DEDX, EP_RANGE, EP_BREM, EP_DELTA, EP_ANNIH = 7, 8, 9, 10, 11
 HEAVY_BASE = 12
 HEAVY_SPECIES = ((MUON_MASS, True), (PION_MASS, False), (PROTON_MASS, True))  # (mass MeV, spin 1/2)
 N_TABLES = HEAVY_BASE + 3 * len(HEAVY_SPECIES)
-# per-material scalars
-MP_X0, MP_ZEFF, MP_Z13, MP_LNZ43, MP_FC4, MP_BIND_K, MP_BIND_L, MP_BOHR = range(8)
-N_MATPAR = 8
+# per-material scalars; then the nuclear ones of ``nuclear_xs.nuclear_params``: interaction lengths
+# of nucleons and pions (mm) and MAX_TARGETS x (cumulative probability, A, Z) of the struck nucleus
+(MP_X0, MP_ZEFF, MP_Z13, MP_LNZ43, MP_FC4, MP_BIND_K, MP_BIND_L, MP_BOHR, MP_LAMBDA_N, MP_LAMBDA_PI,
+ MP_TARGETS) = range(11)
+N_MATPAR = MP_TARGETS + 3 * MAX_TARGETS
 NORM_ENERGY = 1e5  # MeV, where the radiative loss is matched to E/X0
 
 
@@ -148,7 +151,7 @@ def material_tables(m: Material, cuts: Cuts) -> tuple[np.ndarray, np.ndarray, fl
     n_el = sum(n * z for z, n in _atoms_per_cm3(m))
     bohr = xs.TWOPI_MC2_RCL2 * n_el / 10.0  # MeV/mm: Bohr straggling variance per mm and MeV of T_max
     matpar = np.array([m.X0_mm, zeff, zeff ** (1 / 3), 4 / 3 * np.log(zeff), 4 * xs.coulomb_correction(zeff),
-                       bind_k, bind_l, bohr])
+                       bind_k, bind_l, bohr, *nuclear_params(m)])
     return rows, matpar, norm
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from caloforge.errors import InputError
 from caloforge.io import Showers, ShowerWriter
 from caloforge.io.hdf5 import partial_energies
-from caloforge.mc.api import PDG_ID, Cuts, particle_name, resolve_geometry, simulate
+from caloforge.mc.api import PDG_ID, Cuts, check_energies, particle_name, resolve_geometry, simulate
 from caloforge.units import draw_energies
 
 GENERATOR = "caloforge-mc"
@@ -55,6 +55,7 @@ class RunSpec:
         object.__setattr__(self, "particle", particle_name(self.particle))
         # a binning XML that matches a registered detector stands for it (and gets its name)
         object.__setattr__(self, "geometry", resolve_geometry(self.geometry).name)
+        check_energies(self.incident_energies())  # before any file is opened
 
     def incident_energies(self) -> np.ndarray:
         """The N incident energies (MeV), drawn from the seed alone."""

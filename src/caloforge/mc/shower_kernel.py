@@ -6,8 +6,9 @@ import numpy as np
 from numba import njit
 
 from caloforge.mc.charged_transport import track_charged
-from caloforge.mc.heavy_transport import heavy_params, track_heavy
-from caloforge.mc.kernel_common import MUON_MINUS, PHOTON, POSITRON, STACK_SIZE, push
+from caloforge.mc.heavy_transport import track_heavy
+from caloforge.mc.kernel_common import MUON_MINUS, NEUTRON, PHOTON, POSITRON, STACK_SIZE, push
+from caloforge.mc.neutral_transport import track_neutron
 from caloforge.mc.photon_transport import track_photon
 
 
@@ -28,10 +29,12 @@ def run_showers(seeds, ptype, energy, start, direction, z_edges, slab_int, ro_in
             if kind == PHOTON:
                 n = track_photon(n, e, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges,
                                  half_width, tab, matpar, par, showers[k], acc[k], st, sti)
+            elif kind == NEUTRON:
+                n = track_neutron(n, e, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges,
+                                  half_width, matpar, showers[k], acc[k], st, sti)
             elif kind >= MUON_MINUS:
-                species, mass, spin_half = heavy_params(kind)
-                n = track_heavy(n, species, mass, spin_half, e, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int,
-                                ro_pitch, ro_edges, half_width, tab, matpar, par, showers[k], acc[k], st, sti)
+                n = track_heavy(n, kind, e, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges,
+                                half_width, tab, matpar, par, showers[k], acc[k], st, sti)
             else:
                 n = track_charged(n, kind == POSITRON, e, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int,
                                   ro_pitch, ro_edges, half_width, tab, matpar, par, showers[k], acc[k], st, sti)

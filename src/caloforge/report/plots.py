@@ -219,7 +219,8 @@ def _profile_panel(ax: plt.Axes, layer: object, ref: np.ndarray, gen: np.ndarray
     cells = np.arange(ref.size)
     ax.step(cells, ref, where="mid", **REF)
     ax.step(cells, gen, where="mid", **GEN)
-    ax.set_yscale("log")
+    if max(ref.max(initial=0.0), gen.max(initial=0.0)) > 0:  # an empty layer (deep in a hadron block) stays linear
+        ax.set_yscale("log")
     ax.set_xlabel("cell" if getattr(layer, "kind", "") == "strip" else "r bin", fontsize=10)
     ax.set_ylabel("mean MeV per cell", fontsize=9)
     ax.set_title(f"layer {getattr(layer, 'id', '')}", fontsize=10)

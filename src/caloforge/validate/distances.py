@@ -81,7 +81,10 @@ def w1_profiles(values: np.ndarray, ref_w: np.ndarray, gen_w: np.ndarray,
 
 
 def standardise(ref: np.ndarray, gen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scale both samples with the reference's mean and std (constant columns: std 1)."""
+    """Scale both samples with the reference's mean and std (constant columns: std 1), in float64:
+    a column almost constant in the reference (an empty layer of a hadron shower) scales the
+    generated one by a large factor, and the cubic KPD kernel overflows float32 (but not float64)."""
+    ref, gen = np.asarray(ref, dtype=np.float64), np.asarray(gen, dtype=np.float64)
     mean, std = ref.mean(0), ref.std(0)
     std = np.where(std > 1e-12, std, 1.0)
     return (ref - mean) / std, (gen - mean) / std
