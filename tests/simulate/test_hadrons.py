@@ -69,13 +69,14 @@ def test_first_interaction_is_exponential_in_lambda(particle: str) -> None:
 
 def test_pions_interact_less_often_than_protons() -> None:
     """lambda_pi / lambda_p in iron: 1.23 (Carroll et al.); the mean first-interaction depth of
-    pions over that of protons agrees within 10 % (standard error of the ratio ~6 % at N = 600)."""
-    n = 600
+    pions over that of protons agrees within 12 % (the standard error of the ratio of two
+    exponential means is sqrt(2 / N) = 3.7 % at N = 1500: 3.3 sigma) and is above 1.1 (3.5 sigma)."""
+    n = 1500
     z_p = simulate_detailed(HCAL, "proton", np.full(n, 10 * GeV), seed=4).accounting[:, mc_api.FIRST_NUCLEAR_Z]
     z_pi = simulate_detailed(HCAL, "pi+", np.full(n, 10 * GeV), seed=4).accounting[:, mc_api.FIRST_NUCLEAR_Z]
     ratio = np.nanmean(z_pi) / np.nanmean(z_p)
-    assert ratio > 1.05
-    assert ratio == pytest.approx(pion_length_ratio(get_material("Fe")), rel=0.10)
+    assert ratio > 1.1
+    assert ratio == pytest.approx(pion_length_ratio(get_material("Fe")), rel=0.12)
 
 
 def test_half_of_the_protons_cross_the_ams_ecal() -> None:
@@ -107,8 +108,8 @@ def test_em_fraction_of_pion_showers_follows_groom() -> None:
 
 
 def test_protons_have_a_lower_em_fraction_than_pions() -> None:
-    """Baryon number keeps a leading baryon: f_em(p) < f_em(pi) at 10 GeV (the difference is
-    ~4 standard errors of the difference at N = 500)."""
+    """Baryon number keeps a leading baryon: f_em(p) < f_em(pi) at 10 GeV by more than one
+    standard error of the difference at N = 500 (the model gives ~3)."""
     f_pi = simulate_detailed(HCAL, "pi+", np.full(500, 10 * GeV), seed=2).em_fraction
     f_p = simulate_detailed(HCAL, "proton", np.full(500, 10 * GeV), seed=2).em_fraction
     assert f_p.mean() < f_pi.mean() - np.sqrt((f_p.var() + f_pi.var()) / 500)

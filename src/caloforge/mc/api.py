@@ -46,7 +46,7 @@ MAX_POLAR_ANGLE = 0.5 * math.pi - 1e-6  # rad: a shower must enter through the f
 class Detailed:
     """Showers plus the bookkeeping of ``simulate_detailed``.
 
-    accounting: (N, 8) columns ACTIVE, PASSIVE (deposits, MeV), ESC_FRONT, ESC_BACK, ESC_SIDE
+    accounting: (N, 12) columns ACTIVE, PASSIVE (deposits, MeV), ESC_FRONT, ESC_BACK, ESC_SIDE
     (escaped, MeV), BELOW_CUT (local deposits of particles below the cuts and binding energies, MeV;
     part of ACTIVE + PASSIVE), TRACK_LENGTH (charged, mm), STEPS, INVISIBLE (nuclear binding, slow
     neutrons, pion decays: MeV), EM_FROM_PI0 (energy of the pi0s, MeV), N_NUCLEAR (inelastic
@@ -72,7 +72,8 @@ class Detailed:
 
     @property
     def em_fraction(self) -> np.ndarray:
-        """Electromagnetic fraction: energy given to pi0s over the incident kinetic energy."""
+        """Electromagnetic fraction: energy given to pi0s over the incident kinetic energy (Groom
+        divides by the total energy: 1.4 % less for a 10 GeV pion)."""
         return self.accounting[:, EM_FROM_PI0] / self.showers.energies
 
     @property

@@ -7,8 +7,9 @@ and Wigmans ("Calorimetry", ch. 2.3); every constant is named below with its ori
 
 * Below ``T_PRODUCTION`` (no pion production worth the name) the hadron is absorbed: its
   energy (T, + m for a pion) goes to the nuclear break-up.
-* Above it, a share ``xi`` of T goes to the nucleus (intranuclear cascade; exponential with a
-  mean that falls with T and rises with A^(1/3)); a leading particle keeps a fraction x = U^2
+* Above it, a share ``xi`` of T goes to the nucleus (intranuclear cascade): exponential with
+  scale 0.7 (A/207)^(1/3) (T/GeV)^-0.45, truncated at 0.9 and at 54 MeV x A (half of the
+  nucleons knocked out at most); a leading particle keeps a fraction x = U^2
   (mean 1/3) of the rest (a nucleon of either charge for a nucleon - baryon number is conserved
   -, a pion for a pion, neutral with probability ``LEAD_PI0``); the remainder makes N pions of
   random charge (+, -, 0 with 1/3 each: isospin), N Poisson with mean 1.5 (<n_ch> - 2) A^0.1 from
@@ -65,6 +66,7 @@ LEAD_POWER = 2.0  # tuned: leading fraction x = U^LEAD_POWER, <x> = 1/3 on a nuc
 MULT_A_POWER = 0.10  # multiplicity on a nucleus: R_A = A^0.1 (~1.7 in lead)
 MEAN_PT = 350.0  # MeV: <p_T> of produced hadrons
 SHARE_SHAPE = 1.0  # produced pions share their energy as Dirichlet(SHARE_SHAPE): 1 is uniform on the simplex
+NUCLEAR_SHARE_MAX_PER_A = 0.5 * (8.0 + 100.0)  # MeV per nucleon: at most ~half of the nucleons knocked out
 BINDING = 8.0  # MeV per removed nucleon (mean binding energy, 7.5-8.8 MeV from C to Pb)
 CASCADE_MEAN = 100.0  # MeV: mean kinetic energy of intranuclear-cascade nucleons
 EXCITATION_PER_A = 1.0  # MeV per nucleon: the excitation a nucleus keeps for evaporation
@@ -120,7 +122,9 @@ def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitc
     rem = energy
     keep = EXCITATION_PER_A * a
     p_proton = zn / a
-    while rem > keep and rem > BINDING + 1.0:
+    nucleons = int(a) - 1  # the nucleus cannot lose more nucleons than it has
+    while rem > keep and rem > BINDING + 1.0 and nucleons > 0:
+        nucleons -= 1
         tk = min(rem - BINDING, -CASCADE_MEAN * math.log(1.0 - np.random.random()))
         rem -= tk + BINDING
         acc[INVISIBLE] += BINDING
@@ -130,7 +134,8 @@ def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitc
                          ro_pitch, ro_edges, shower, acc, st, sti)
     coulomb = 0.9 * zn / a ** (1.0 / 3.0)  # MeV, proton barrier (~12 MeV in lead)
     p_evap = p_proton * math.exp(-zn / 40.0)  # Coulomb suppression: ~5 % protons from lead, ~24 % iron
-    while rem > BINDING:
+    while rem > BINDING and nucleons > 0:
+        nucleons -= 1
         proton = np.random.random() < p_evap
         eps = np.random.gamma(2.0, T_EVAPORATION) + (coulomb if proton else 0.0)
         eps = min(eps, rem - BINDING)
@@ -140,7 +145,7 @@ def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitc
             deposit(eps, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
         else:
             acc[INVISIBLE] += eps
-    acc[INVISIBLE] += rem
+    acc[INVISIBLE] += rem  # excitation left over (de-excitation photons, recoil): not followed
     return n
 
 
@@ -185,20 +190,21 @@ def multiplicity(s_gev2: float, a: float) -> float:
 def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_int, ro_pitch, ro_edges,
                        shower, acc, st, sti):  # type: ignore[no-untyped-def]
     """Replace the hadron (``kind``, kinetic t) by the products of one inelastic interaction."""
+    a, zn = choose_target(slab_int[slab, 0], matpar)
+    if t < T_PRODUCTION and a < 1.5:  # slow hadron on hydrogen: (quasi-)elastic, it goes on uncounted
+        return push(st, sti, n, kind, slab, t, x, y, z, u, v, w)
     if acc[N_NUCLEAR] == 0.0:
         acc[FIRST_NUCLEAR_Z] = z
     acc[N_NUCLEAR] += 1.0
-    a, zn = choose_target(slab_int[slab, 0], matpar)
     pion = kind == PION_PLUS or kind == PION_MINUS
     budget = t + PION_MASS if pion else t
     if t < T_PRODUCTION:
-        if a < 1.5:  # slow hadron on hydrogen: (quasi-)elastic, it goes on
-            return push(st, sti, n, kind, slab, t, x, y, z, u, v, w)
         return break_up(n, budget, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges,
                         shower, acc, st, sti)
     xi = 0.0
     if a >= 1.5:
-        xi = min(XI_SCALE * (a / 207.2) ** (1.0 / 3.0) * (t / 1000.0) ** XI_POWER * np.random.exponential(), 0.9)
+        xi = min(XI_SCALE * (a / 207.2) ** (1.0 / 3.0) * (t / 1000.0) ** XI_POWER * np.random.exponential(), 0.9,
+                 NUCLEAR_SHARE_MAX_PER_A * a / t)
         n = break_up(n, xi * t, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges, shower,
                      acc, st, sti)
     rest = budget - xi * t
@@ -222,7 +228,7 @@ def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_
         weights = np.empty(n_pi)
         for i in range(n_pi):
             weights[i] = np.random.gamma(SHARE_SHAPE)
-        free = (e_prod - n_pi * PION_MASS) / weights.sum()
+        free = (e_prod - n_pi * PION_MASS) / max(weights.sum(), 1e-300)
         for i in range(n_pi):
             n = emit_pion(n, PION_MASS + weights[i] * free, x, y, z, u, v, w, slab, acc, st, sti)
     p_lead = math.sqrt(max(e_lead * e_lead - mass * mass, 1e-6))
@@ -247,8 +253,9 @@ def emit_lead_pion(n, e, x, y, z, u, v, w, slab, acc, st, sti):  # type: ignore[
 @njit(cache=True)
 def stop_pion(n, negative, x, y, z, slab, matpar, slab_int, ro_int, ro_pitch, ro_edges, shower, acc, st,
               sti):  # type: ignore[no-untyped-def]
-    """A charged pion at rest: pi- is captured (its rest mass breaks up a nucleus), pi+ decays
-    (the 4.1 MeV muon stops where it is; the neutrino and the muon's decay are not followed)."""
+    """A charged pion at rest: pi- is captured (its rest mass breaks up a nucleus; on hydrogen it is
+    booked like a pi+), pi+ decays (the 4.1 MeV muon stops where it is; the neutrino and the
+    muon's decay are not followed)."""
     if negative:
         a, zn = choose_target(slab_int[slab, 0], matpar)
         if a >= 1.5:

@@ -162,9 +162,11 @@ def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, r
         if where >= 0:
             acc[where] += t + (mass if species == 1 else 0.0)
             return n
-        if nuclear and t > stop:
-            return hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_int, ro_pitch,
-                                      ro_edges, shower, acc, st, sti)
+        if nuclear:
+            if t > stop:
+                return hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_int, ro_pitch,
+                                          ro_edges, shower, acc, st, sti)
+            continue  # stopped on the way: no delta ray was chosen
         if not interact or t <= HEAVY_STOP:
             continue
         td = sample_delta(t, mass, ecut, spin_half)
