@@ -26,4 +26,5 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
 clean:
+	find src -name "*.nbi" -delete -o -name "*.nbc" -delete  # numba caches (see ARCHITECTURE.md)
 	rm -rf $(VENV) build *.egg-info .pytest_cache

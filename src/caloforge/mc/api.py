@@ -84,7 +84,7 @@ class Detailed:
 def particle_name(particle: str) -> str:
     """Canonical particle name (electron, positron, photon, mu-, mu+, proton, pi+, pi-, neutron)."""
     try:
-        return PARTICLES[particle.strip().lower()]
+        return PARTICLES[str(particle).strip().lower()]
     except KeyError:
         raise InputError(f"unknown particle {particle!r} (use {PARTICLE_HELP})") from None
 
