@@ -1,12 +1,12 @@
-"""Speed, resolution and shower-shape benchmark of the built-in reference Monte Carlo (one core).
+"""Speed and shower-shape benchmark of the built-in reference Monte Carlo (one core).
 
 Prints showers/s and mean steps per shower at 1, 10 and 100 GeV in ams-ecal (electrons, muons,
 protons, pions), ds1-photon-like (photons) and fe-scint-hcal (electrons, protons, pions) and the
 time per 50 GeV shower; the hadron-shower checks in fe-scint-hcal (f_em, e/pi, the mean depth
-after the first interaction against the Bock et al. parameterisation); fits the ams-ecal visible-energy
-resolution sigma/E = a/sqrt(E/GeV) (+) b and reports the longitudinal (back) leakage; then the
-PbWO4 depth of maximum (e-, photon; 10 and 100 GeV) against ln(E/E_c) + C, the lateral
-containment of 10 GeV electrons within 1 and 2 Moliere radii, and the linearity from 1 to 100 GeV.
+after the first interaction against the Bock et al. parameterisation); then the PbWO4 depth of
+maximum (e-, photon; 10 and 100 GeV) against ln(E/E_c) + C, the lateral containment of 10 GeV
+electrons within 1 and 2 Moliere radii, and the linearity from 1 to 100 GeV.
+The ams-ecal energy resolution has its own script, ``benchmarks/ams_resolution.py``.
 Target (issue 3): <= 0.4 s per 50 GeV shower on one core.
 
     .venv/bin/python benchmarks/mc_speed.py            # ~30 s on an idle core
@@ -19,12 +19,10 @@ import argparse
 import time
 
 import numpy as np
-from scipy.optimize import curve_fit
 
 from caloforge.geometry import get_geometry, get_material
 from caloforge.mc import simulate_detailed
 from caloforge.mc.analysis import effective_critical_energy, longitudinal_tmax, radial_containment
-from caloforge.mc.api import ESC_BACK
 from caloforge.units import GeV
 
 SPEED_POINTS = (("ams-ecal", "e-"), ("ams-ecal", "mu-"), ("ams-ecal", "p"), ("ams-ecal", "pi+"),
@@ -32,7 +30,6 @@ SPEED_POINTS = (("ams-ecal", "e-"), ("ams-ecal", "mu-"), ("ams-ecal", "p"), ("am
                 ("fe-scint-hcal", "pi+"))
 HADRON_COUNTS = {10: 200, 100: 40}
 SPEED_COUNTS = {1: 100, 10: 20, 100: 4}
-RESOLUTION_COUNTS = {1: 400, 3: 250, 10: 120, 30: 50, 100: 25}
 TMAX_COUNTS = {10: 60, 100: 16}
 LINEARITY_COUNTS = {1: 120, 3: 60, 10: 30, 30: 15, 100: 8}
 C_OFFSET = {"e-": -0.5, "photon": 0.5}
@@ -44,26 +41,6 @@ def speed(geometry: str, particle: str, e_gev: float, n: int) -> tuple[float, fl
     t0 = time.perf_counter()
     d = simulate_detailed(geometry, particle, np.full(n, e_gev * GeV), seed=1)
     return n / (time.perf_counter() - t0), float(d.steps.mean())
-
-
-def resolution(counts: dict[int, int]) -> None:
-    """ams-ecal visible-energy resolution per energy and the fitted stochastic and constant terms."""
-    energies, sigma, errors = [], [], []
-    for e_gev, n in counts.items():
-        d = simulate_detailed("ams-ecal", "e-", np.full(n, e_gev * GeV), seed=2)
-        visible = d.showers.total_energy()
-        rel = visible.std(ddof=1) / visible.mean()
-        energies.append(e_gev)
-        sigma.append(rel)
-        errors.append(rel / np.sqrt(2 * (n - 1)))
-        leak = d.accounting[:, ESC_BACK].mean() / (e_gev * GeV)
-        print(f"  ams-ecal e- {e_gev:5.0f} GeV: visible/E {visible.mean() / (e_gev * GeV):.4f}  "
-              f"sigma/E {rel:.4f} +- {errors[-1]:.4f}  back leakage {leak:.4f}  (n={n})")
-    (a, b), cov = curve_fit(lambda e, a, b: np.sqrt(a**2 / e + b**2), np.array(energies), np.array(sigma),
-                            p0=(0.1, 0.01), sigma=np.array(errors), absolute_sigma=True)
-    da, db = np.sqrt(np.diag(cov))
-    print(f"  fit: stochastic a = {abs(a) * 100:.2f} +- {da * 100:.2f} %/sqrt(GeV), "
-          f"constant b = {abs(b) * 100:.2f} +- {db * 100:.2f} %")
 
 
 def shower_shape(scale: float) -> None:
@@ -116,7 +93,8 @@ def hadrons(scale: float) -> None:
         for particle in ("e-", "pi+", "p"):
             count = n if particle != "e-" else max(5, n // 5)
             d = simulate_detailed(geo, particle, np.full(count, e_gev * GeV), seed=3)
-            response[particle] = float(np.mean(d.accounting[:, mc.ACTIVE] / (d.available - d.escaped)))
+            light = d.accounting[:, mc.ACTIVE] - d.accounting[:, mc.QUENCHED]
+            response[particle] = float(np.mean(light / (d.available - d.escaped)))
             if particle == "e-":
                 continue
             z1 = d.accounting[:, mc.FIRST_NUCLEAR_Z]
@@ -144,8 +122,6 @@ def main() -> None:
                   f"{1 / rate:7.3f} s/shower  {steps:12.0f} steps/shower")
     rate, _ = speed("ams-ecal", "e-", 50, max(2, int(6 * scale)))
     print(f"  ams-ecal e- 50 GeV: {1 / rate:.3f} s/shower (target <= 0.4 s)")
-    print("energy resolution:")
-    resolution({e: max(10, int(n * scale)) for e, n in RESOLUTION_COUNTS.items()})
     print("shower shape (pbwo4-block):")
     shower_shape(scale)
     print("hadron showers (fe-scint-hcal):")

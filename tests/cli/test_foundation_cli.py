@@ -29,7 +29,7 @@ def test_geometry_list_and_show() -> None:
     assert result.exit_code == 0 and "ams-ecal" in result.output and "pbwo4-block" in result.output
     result = runner.invoke(app, ["geometry", "show", "ams-ecal"])
     assert result.exit_code == 0
-    assert "1296" in result.output and "17.4" in result.output and "polystyrene" in result.output
+    assert "1296" in result.output and "17.26" in result.output and "polystyrene" in result.output
 
 
 def test_geometry_show_xml(tmp_path: Path) -> None:

@@ -28,24 +28,32 @@ def bethe_mean_mev_per_mm(material: str, kinetic_mev: float) -> float:
 
 
 def fibre_mm_per_layer(geometry: str) -> float:
-    g = get_geometry(geometry)
-    return sum(s.thickness for s in g.slabs if s.active) / len(g.readout.active_layers)
+    """Mean plastic path per layer of a normally incident track at a random impact point."""
+    return get_geometry(geometry).active_mm_per_layer()
 
 
-@pytest.mark.slow  # 400 muons
+@pytest.mark.slow  # 1200 muons
 @pytest.mark.parametrize("energy_gev", [1.0, 10.0])
 def test_mip_signal_in_every_layer(energy_gev: float) -> None:
-    """Every ams-ecal layer sees a MIP: no layer is empty; the typical (median) signal is the same
-    at every depth within 8 % (the means are not: at 10 GeV knock-on electrons of 0.1-1 GeV start
-    small showers that peak some X0 downstream, a real effect, so the means rise with depth by
-    ~20 %); the mean over all layers matches the Bethe-Bloch mean in the fibres within 12 % (delta
-    rays leave and enter the thin fibres); the most probable value lies below the mean (Landau
-    tail: median / mean < 0.9)."""
-    n = 400
-    showers = simulate("ams-ecal", "mu-", np.full(n, energy_gev * GeV), seed=5).showers.reshape(n, 18, 72).sum(-1)
+    """Every ams-ecal layer sees a MIP: no layer is empty; the typical (truncated-mean) signal is
+    the same at every depth within 8 %, the first layer up to 12 % lower (the means are not: at
+    10 GeV knock-on electrons of 0.1-1 GeV start small showers that peak some X0 downstream, a
+    real effect, so the means rise with depth by ~20 %); the mean over all layers matches the
+    Bethe-Bloch mean in the fibres within 12 % (delta rays leave and enter the thin fibres; the
+    light is Birks-quenched by 2.5 %); the most probable value lies below the mean (Landau tail:
+    median / mean < 0.9). Impact points spread over many fibre pitches, as for cosmic rays (a
+    fixed one channels: test_fibres_and_light)."""
+    n = 1200  # round fibres and photo-electrons make one layer's MIP signal fluctuate by ~40 %
+    showers = simulate("ams-ecal", "mu-", np.full(n, energy_gev * GeV), seed=5,
+                       impact_spread=10.0).showers.reshape(n, 18, 72).sum(-1)
     assert (showers > 0).mean() > 0.995
-    medians = np.median(showers, axis=0)
-    assert medians.max() / medians.min() < 1.08
+    # the typical signal per layer: the mean of its lowest half (a truncated mean, as for dE/dx;
+    # the median itself moves in steps of one photo-electron, 1/55 MeV, ~4 % of a MIP)
+    low = np.sort(showers, axis=0)[: n // 2]
+    typical = low.mean(axis=0)
+    assert typical[1:].max() / typical[1:].min() < 1.08
+    # the first layer has no lead in front: its knock-on electrons are not yet in equilibrium
+    assert 0.88 < typical[0] / typical[1:].mean() <= 1.0
     expected = bethe_mean_mev_per_mm("polystyrene", energy_gev * GeV) * fibre_mm_per_layer("ams-ecal")
     assert showers.mean() == pytest.approx(expected, rel=0.12)
     assert np.median(showers) / showers.mean() < 0.9

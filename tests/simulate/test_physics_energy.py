@@ -46,7 +46,7 @@ def test_resolution_ams_falls_like_inverse_sqrt() -> None:
         vis = simulate_detailed(geo, "e-", [e_gev * GeV] * n, seed=23).showers.total_energy()
         rel.append(vis.std() / vis.mean())
         err.append(rel[-1] / np.sqrt(2.0 * (n - 1)))
-    a, c = fit_resolution(energies, np.array(rel), np.array(err))
+    a, c, _, _ = fit_resolution(energies, np.array(rel), np.array(err))
     assert 0.04 < a < 0.15
     assert c < 0.05
     assert rel[0] > 1.5 * rel[2]  # pure 1/sqrt(E) would give a factor 4 from 1 to 16 GeV

@@ -36,13 +36,14 @@ def show_command(name: str = typer.Argument(..., help="Geometry name or binning 
     out.print(table)
     if g.slabs:
         mats = Table("material", "density [g/cm3]", "X0 [g/cm2]", "X0 [mm]", "R_M [mm]", "E_c [MeV]",
-                     "lambda_I [mm]", "dE/dx_min [MeV cm2/g]", "active", title="materials (PDG)")
-        active = {s.material for s in g.slabs if s.active}
+                     "lambda_I [mm]", "dE/dx_min [MeV cm2/g]", "Birks kB [mm/MeV]", "active", title="materials (PDG)")
+        active = {name for s in g.slabs for name, _, read_out in s.composition() if read_out}
         for mname in g.material_names():
             m = get_material(mname)
             mats.add_row(mname, f"{m.density:.3f}", f"{m.X0_g_cm2:.2f}", f"{m.X0_mm:.2f}",
                          f"{10 * m.moliere_radius_cm:.2f}", f"{m.critical_energy_mev:.2f}",
-                         f"{10 * m.interaction_length_cm:.0f}", f"{m.dedx_min:.3f}", "yes" if mname in active else "no")
+                         f"{10 * m.interaction_length_cm:.0f}", f"{m.dedx_min:.3f}",
+                         f"{m.birks_mm_per_mev:.4f}" if m.birks_mm_per_mev else "-", "yes" if mname in active else "no")
         out.print(mats)
     layers = Table("id", "kind", "measures", "shape", "voxels", title="readout layers")
     for layer in g.readout.active_layers:

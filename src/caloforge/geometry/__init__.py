@@ -8,14 +8,14 @@ from caloforge.geometry.binning_xml import (
     write_binning_xml,
 )
 from caloforge.geometry.builtin import GEOMETRIES
-from caloforge.geometry.detector import Geometry, Slab
+from caloforge.geometry.detector import FibreLattice, Geometry, Slab
 from caloforge.geometry.materials import MATERIALS, Material, get_material
 from caloforge.geometry.registry import get_geometry, list_geometries
 
 DEFAULT_GEOMETRY = "ams-ecal"
 
 __all__ = [
-    "DEFAULT_GEOMETRY", "GEOMETRIES", "MATERIALS", "Geometry", "LayerBinning", "Material",
+    "DEFAULT_GEOMETRY", "GEOMETRIES", "MATERIALS", "FibreLattice", "Geometry", "LayerBinning", "Material",
     "Readout", "Slab", "get_geometry", "get_material", "list_geometries", "read_binning_xml",
     "readout_from_xml_string", "readout_to_xml_string", "write_binning_xml",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from caloforge.geometry.binning import LayerBinning, Readout
-from caloforge.geometry.detector import Geometry, Slab
+from caloforge.geometry.detector import FibreLattice, Geometry, Slab
 from caloforge.geometry.materials import get_material
 from caloforge.registry import Registry
 
@@ -16,38 +18,53 @@ CHALLENGE_THRESHOLDS = {(22, 368): 1.0, (211, 533): 1.0, (11, 6480): 0.01515, (1
 
 # --- AMS-02 ECAL ----------------------------------------------------------------------------
 # Vecchi et al., arXiv:1210.0316; Adloff et al., NIM A 714 (2013) 147. 9 superlayers of 18.5 mm,
-# each 11 grooved 1 mm lead foils with 10 layers of 1 mm fibres; volume Pb:fibre:glue = 1:0.57:0.15.
-# Each superlayer is read out as 2 layers of 72 cells (9 mm); fibre directions alternate, so
-# superlayers alternately measure x and y. Modelled as 5 periods (Pb / fibre / glue) per readout
-# layer with the volume fractions above, so sampling fluctuations arise in the transport.
+# each 11 grooved 1 mm lead foils holding 10 rows of 1 mm scintillating fibres (0.94 mm core,
+# pitch 1.35 mm, rows 1.85 mm apart and staggered by half a pitch), glued with epoxy; volume
+# Pb : fibre : glue = 57 : 32 : 11. Each superlayer is read out as 2 layers of 72 cells (9 mm, 5 fibre
+# rows each); fibre directions alternate, so superlayers alternately measure x and y. Modelled
+# as it is built: every row is a 1.85 mm lead slab with round fibres in its mid-plane (core of
+# polystyrene, read out; a passive ring of cladding and glue, PMMA-like, whose area is the glue's
+# 11 %), so the sampling fluctuations of round fibres (the path in plastic depends on where a
+# particle crosses a fibre) arise in the transport. Light: Birks' law in the cores
+# (materials.POLYSTYRENE_BIRKS_G_CM2) and 55 photo-electrons per MeV of light, the AMS-02 GEANT3
+# offline simulation's value (8000 photons/MeV x 3.44 % trapping x 20 % quantum efficiency of the
+# multi-anode PMTs); light attenuation along the fibres and PMT gain spread are not simulated.
 AMS_SUPERLAYERS = 9
 AMS_SUPERLAYER_MM = 18.5
 AMS_CELLS, AMS_CELL_PITCH_MM = 72, 9.0
-AMS_PERIODS_PER_LAYER = 5
-AMS_VOLUME_RATIO = {"Pb": 1.0, "polystyrene": 0.57, "epoxy": 0.15}
+AMS_ROWS_PER_LAYER = 5
+AMS_FIBRE_PITCH_MM, AMS_FIBRE_RADIUS_MM, AMS_CORE_RADIUS_MM = 1.35, 0.5, 0.47
+AMS_GLUE_FRACTION = 0.11
+AMS_PHOTOELECTRONS_PER_MEV = 8000 * 0.0344 * 0.20
+
+
+def _ams_fibres(axis: str, row: int, row_mm: float) -> FibreLattice:
+    glue_area = AMS_GLUE_FRACTION * AMS_FIBRE_PITCH_MM * row_mm
+    outer = math.sqrt(AMS_FIBRE_RADIUS_MM ** 2 + glue_area / math.pi)
+    return FibreLattice("polystyrene", "epoxy", AMS_CORE_RADIUS_MM, outer, AMS_FIBRE_PITCH_MM,
+                        offset=0.5 * AMS_FIBRE_PITCH_MM * (row % 2), axis=axis)
 
 
 @GEOMETRIES.register("ams-ecal")
 def ams_ecal() -> Geometry:
-    period = AMS_SUPERLAYER_MM / (2 * AMS_PERIODS_PER_LAYER)
-    total = sum(AMS_VOLUME_RATIO.values())
+    row_mm = AMS_SUPERLAYER_MM / (2 * AMS_ROWS_PER_LAYER)
     slabs, layers = [], []
     for layer_id in range(2 * AMS_SUPERLAYERS):
         axis = "x" if (layer_id // 2) % 2 == 0 else "y"
         layers.append(LayerBinning(id=layer_id, kind="strip", axis=axis,
                                    n_cells=AMS_CELLS, pitch=AMS_CELL_PITCH_MM))
-        for _ in range(AMS_PERIODS_PER_LAYER):
-            for material, ratio in AMS_VOLUME_RATIO.items():
-                slabs.append(Slab(material, period * ratio / total,
-                                  active=material == "polystyrene", readout_layer=layer_id))
+        for row in range(AMS_ROWS_PER_LAYER):
+            slabs.append(Slab("Pb", row_mm, active=True, readout_layer=layer_id,
+                              fibres=_ams_fibres(axis, layer_id * AMS_ROWS_PER_LAYER + row, row_mm)))
     return Geometry(
         name="ams-ecal",
-        description="AMS-02-like ECAL: Pb foils + scintillating fibres, 18 layers x 72 cells of 9 mm, "
-                    "superlayers alternate x/y readout",
+        description="AMS-02-like ECAL: grooved Pb foils with round scintillating fibres, 18 layers x 72 cells "
+                    "of 9 mm, superlayers alternate x/y readout",
         slabs=tuple(slabs),
         readout=Readout(layers=tuple(layers), particle="electron", pid=11),
         half_width=0.5 * AMS_CELLS * AMS_CELL_PITCH_MM,
         sources="arXiv:1210.0316; NIM A 714 (2013) 147",
+        photoelectrons_per_mev=AMS_PHOTOELECTRONS_PER_MEV,
     )
 
 

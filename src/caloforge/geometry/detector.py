@@ -2,27 +2,72 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from caloforge.errors import GeometryError
 from caloforge.geometry.binning import Readout
-from caloforge.geometry.materials import get_material
+from caloforge.geometry.materials import Material, get_material
+
+
+@dataclass(frozen=True)
+class FibreLattice:
+    """A row of round fibres embedded in a slab (the slab's own material fills the rest).
+
+    The fibres run along the transverse axis other than ``axis``; their centres sit in the slab's
+    mid-plane at ``axis`` = offset + k * pitch (k any integer). Each fibre is a scintillating core
+    of ``core_radius`` (read out when the slab is active) inside a passive ring of
+    ``cladding_material`` up to ``outer_radius`` (cladding and glue). Lengths in mm.
+    """
+
+    core_material: str
+    cladding_material: str
+    core_radius: float
+    outer_radius: float
+    pitch: float
+    offset: float = 0.0
+    axis: str = "x"
+
+    def area_fractions(self, thickness: float) -> tuple[float, float]:
+        """(core, ring) fractions of the slab's cross-section (the slab material holds the rest)."""
+        cell = self.pitch * thickness
+        core = math.pi * self.core_radius ** 2
+        return core / cell, math.pi * self.outer_radius ** 2 / cell - core / cell
 
 
 @dataclass(frozen=True)
 class Slab:
-    """A slab of one material, perpendicular to the beam (z) axis.
+    """A slab of one material, perpendicular to the beam (z) axis, optionally with embedded fibres.
 
     ``readout_layer`` is the XML id of the readout layer that collects the energy deposited in
-    this slab; only ``active`` slabs are read out (deposits in absorbers are invisible).
+    this slab; only ``active`` slabs are read out (deposits in absorbers are invisible). In a slab
+    with ``fibres``, only the fibre cores are active (the slab material is then the absorber).
     """
 
     material: str
     thickness: float  # mm
     active: bool = False
     readout_layer: int = -1
+    fibres: FibreLattice | None = None
+
+    def composition(self) -> tuple[tuple[str, float, bool], ...]:
+        """(material, volume fraction, read out) of every region of the slab."""
+        if self.fibres is None:
+            return ((self.material, 1.0, self.active),)
+        core, ring = self.fibres.area_fractions(self.thickness)
+        return ((self.material, 1.0 - core - ring, False), (self.fibres.core_material, core, self.active),
+                (self.fibres.cladding_material, ring, False))
+
+    def mean_over(self, per_mm: Callable[[Material], float]) -> float:
+        """Volume-weighted mean of a per-mm quantity (1/X0, 1/lambda, dE/dx) over the slab."""
+        return sum(f * per_mm(get_material(name)) for name, f, _ in self.composition())
+
+    def active_fraction(self) -> float:
+        """The fraction of the slab's volume that is read out."""
+        return sum(f for _, f, active in self.composition() if active)
 
 
 @dataclass(frozen=True)
@@ -44,13 +89,22 @@ class Geometry:
     # 0.1 MeV: about a third of a MIP's deposit in a thin active layer (AMS-ECAL fibres) and far
     # below a crystal's noise-free shower core, so only numerical dust is removed.
     voxel_threshold: float = 0.1
+    # Mean photo-electrons per MeV of scintillation light at the photodetector (light yield x
+    # trapping x quantum efficiency): the Monte Carlo draws each cell's signal as a Poisson number
+    # of photo-electrons. 0 = the signal is the (quenched) deposit itself.
+    photoelectrons_per_mev: float = 0.0
 
     def __post_init__(self) -> None:
         ids = {layer.id for layer in self.readout.layers}
         for slab in self.slabs:
-            get_material(slab.material)
+            for material, _, _ in slab.composition():
+                get_material(material)
             if slab.thickness <= 0:
                 raise GeometryError(f"{self.name}: slab thickness must be positive")
+            fib = slab.fibres
+            if fib is not None and not (0 < fib.core_radius <= fib.outer_radius < 0.5 * min(fib.pitch, slab.thickness)):
+                raise GeometryError(f"{self.name}: fibres must satisfy 0 < core radius <= outer radius < half the "
+                                    "pitch and half the slab thickness")
             if slab.active and slab.readout_layer >= 0 and slab.readout_layer not in ids:
                 raise GeometryError(f"{self.name}: slab reads out into unknown layer {slab.readout_layer}")
 
@@ -70,18 +124,25 @@ class Geometry:
     def depth_mm(self) -> float:
         return float(sum(s.thickness for s in self.slabs))
 
+    def slab_depths_X0(self) -> np.ndarray:
+        """Thickness of every slab in radiation lengths (fibre slabs: volume-weighted)."""
+        return np.array([s.thickness * s.mean_over(lambda m: 1.0 / m.X0_mm) for s in self.slabs])
+
     def depth_X0(self) -> float:
         """Total depth in radiation lengths."""
-        return float(sum(s.thickness / get_material(s.material).X0_mm for s in self.slabs))
+        return float(self.slab_depths_X0().sum())
 
     def depth_lambda(self) -> float:
         """Total depth in nuclear interaction lengths."""
-        return float(sum(s.thickness / (10 * get_material(s.material).interaction_length_cm)
-                         for s in self.slabs))
+        return float(sum(s.thickness * s.mean_over(lambda m: 0.1 / m.interaction_length_cm) for s in self.slabs))
 
     def material_names(self) -> list[str]:
-        """Materials of the stack, in order of first appearance."""
-        return list(dict.fromkeys(s.material for s in self.slabs))
+        """Materials of the stack (fibre regions included), in order of first appearance."""
+        return list(dict.fromkeys(name for s in self.slabs for name, _, _ in s.composition()))
+
+    def active_mm_per_layer(self) -> float:
+        """Mean path (mm) of a straight, normally incident track in the read-out material per layer."""
+        return sum(s.thickness * s.active_fraction() for s in self.slabs) / len(self.readout.active_layers)
 
     def slab_readout_positions(self) -> np.ndarray:
         """For each slab, the position in ``readout.layers`` it deposits into, or -1."""
@@ -93,9 +154,7 @@ class Geometry:
 
     def layer_depth_X0(self) -> np.ndarray:
         """Depth (X0) of the centre of each non-empty readout layer, from its active slabs."""
-        edges = self.z_edges()
-        x0 = np.array([get_material(s.material).X0_mm for s in self.slabs])
-        t_edges = np.concatenate([[0.0], np.cumsum(np.diff(edges) / x0)])
+        t_edges = np.concatenate([[0.0], np.cumsum(self.slab_depths_X0())])
         centres = 0.5 * (t_edges[1:] + t_edges[:-1])
         positions = self.slab_readout_positions()
         out = []
@@ -107,12 +166,12 @@ class Geometry:
 
     def sampling_fraction_mip(self) -> float:
         """Visible fraction of a minimum-ionising particle's energy loss (PDG dE/dx_min)."""
-        def loss(slab: Slab) -> float:
-            m = get_material(slab.material)
-            return m.density * m.dedx_min * slab.thickness / 10.0  # MeV
+        def loss(slab: Slab, active_only: bool) -> float:
+            return sum(f * get_material(name).density * get_material(name).dedx_min * slab.thickness / 10.0
+                       for name, f, active in slab.composition() if active or not active_only)  # MeV
 
-        total = sum(loss(s) for s in self.slabs)
-        visible = sum(loss(s) for s in self.slabs if s.active)
+        total = sum(loss(s, False) for s in self.slabs)
+        visible = sum(loss(s, True) for s in self.slabs)
         return visible / total if total else float("nan")
 
     def summary(self) -> dict[str, object]:
@@ -134,5 +193,6 @@ class Geometry:
             "half_width_mm": self.half_width,
             "particle (binned for)": readout.particle,
             "voxel_threshold_MeV (evaluation)": self.voxel_threshold,
+            "photoelectrons_per_MeV": self.photoelectrons_per_mev or None,
             "sources": self.sources,
         }

@@ -36,6 +36,8 @@ class Material:
     dedx_min: float  # minimum ionisation loss, MeV cm^2/g
     elements: tuple[Element, ...]
     source: str = "PDG Atomic and Nuclear Properties"
+    # Birks' constant kB of a scintillator (mm/MeV): the light is dE / (1 + kB dE/dx); 0 = no quenching
+    birks_mm_per_mev: float = 0.0
 
     @property
     def X0_cm(self) -> float:
@@ -60,6 +62,10 @@ def _compound(parts: dict[tuple[int, float], float]) -> tuple[Element, ...]:
 
 
 HYDROGEN, CARBON, OXYGEN = (1, 1.008), (6, 12.011), (8, 15.999)
+# Birks' constant of polystyrene-based plastic scintillator, C1 = 0.013 g cm^-2 MeV^-1: GEANT3's
+# GBIRK default (Birks 1951, measured for anthracene/polystyrene) and the value of the AMS-02 GEANT3
+# offline simulation and of the CMS HCAL scintillator (kB = 0.126 mm/MeV at 1.032 g/cm^3).
+POLYSTYRENE_BIRKS_G_CM2 = 0.013
 
 MATERIALS: dict[str, Material] = {
     m.name: m
@@ -75,7 +81,8 @@ MATERIALS: dict[str, Material] = {
         Material("Si", 2.329, 21.82, 4.944, 40.19, 46.52, 173.0, 1.664, (Element(14, 28.0855, 1.0),)),
         Material("LAr", 1.396, 19.55, 9.043, 32.84, 85.77, 188.0, 1.508, (Element(18, 39.948, 1.0),)),
         # plastic scintillator (polystyrene, PDG); fibres of the AMS ECAL and tile calorimeters
-        Material("polystyrene", 1.060, 43.79, 9.41, 93.11, 77.07, 68.7, 1.936, _compound({CARBON: 8, HYDROGEN: 8})),
+        Material("polystyrene", 1.060, 43.79, 9.41, 93.11, 77.07, 68.7, 1.936, _compound({CARBON: 8, HYDROGEN: 8}),
+                 birks_mm_per_mev=POLYSTYRENE_BIRKS_G_CM2 / 1.060 * 10.0),
         # epoxy glue modelled as PMMA (C5H8O2, PDG "polymethylmethacrylate")
         Material("epoxy", 1.190, 40.55, 7.78, 85.24, 63.28, 74.0, 1.929,
                  _compound({CARBON: 5, HYDROGEN: 8, OXYGEN: 2})),

@@ -24,7 +24,7 @@ def fit_gamma_profile(edges_x0: np.ndarray, energy: np.ndarray) -> tuple[float, 
 
 def slab_edges_x0(geo: Geometry) -> np.ndarray:
     """Slab boundaries in radiation lengths (each slab in its own material's X0)."""
-    return np.concatenate([[0.0], np.cumsum([s.thickness / get_material(s.material).X0_mm for s in geo.slabs])])
+    return np.concatenate([[0.0], np.cumsum(geo.slab_depths_X0())])
 
 
 def layer_edges_x0(geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
@@ -57,8 +57,9 @@ def centre_of_gravity_x0(geo: Geometry, profile: np.ndarray) -> np.ndarray:
 
 def effective_critical_energy(geo: Geometry) -> float:
     """Critical energy (MeV) of the slab stack: E_c = X0 sum_j w_j E_cj / X0_j by mass (PDG)."""
-    mats = [get_material(s.material) for s in geo.slabs]
-    mass = np.array([m.density * s.thickness for m, s in zip(mats, geo.slabs, strict=True)])
+    parts = [(get_material(name), f * s.thickness) for s in geo.slabs for name, f, _ in s.composition()]
+    mats = [m for m, _ in parts]
+    mass = np.array([m.density * length for m, length in parts])
     w = mass / mass.sum()
     x0 = 1.0 / np.sum(w / np.array([m.X0_g_cm2 for m in mats]))
     return float(x0 * np.sum(w * np.array([m.critical_energy_mev / m.X0_g_cm2 for m in mats])))
@@ -78,11 +79,25 @@ def radial_containment(geo: Geometry, showers: np.ndarray, radii_mm: list[float]
     return out
 
 
-def fit_resolution(energies_gev: np.ndarray, rel_sigma: np.ndarray, errors: np.ndarray) -> tuple[float, float]:
-    """Fit sigma/E = a/sqrt(E) (+) c (quadrature); returns (a, c) as fractions (E in GeV)."""
+def fit_resolution(energies_gev: np.ndarray, rel_sigma: np.ndarray,
+                   errors: np.ndarray) -> tuple[float, float, float, float]:
+    """Fit sigma/E = a/sqrt(E) (+) c (quadrature) with the errors of rel_sigma; returns
+    (a, c, error of a, error of c) as fractions (E in GeV)."""
 
     def model(e: np.ndarray, a: float, c: float) -> np.ndarray:
         return np.sqrt(a * a / e + c * c)
 
-    (a, c), _ = curve_fit(model, energies_gev, rel_sigma, p0=(0.1, 0.01), sigma=errors, bounds=([0, 0], [1, 0.5]))
-    return float(a), float(c)
+    (a, c), cov = curve_fit(model, energies_gev, rel_sigma, p0=(0.1, 0.01), sigma=errors, absolute_sigma=True,
+                            bounds=([0, 0], [1, 0.5]))
+    da, dc = np.sqrt(np.diag(cov))
+    return float(a), float(c), float(da), float(dc)
+
+
+def fit_rear_leakage(visible: np.ndarray, rear: np.ndarray, energies: np.ndarray) -> tuple[float, float]:
+    """(alpha, beta) of the calibrated energy alpha * visible + beta * rear, with ``rear`` the
+    signal of the last layer(s): least squares of the relative error over showers of several
+    energies. The energy leaking out of the back grows with the shower's tail, which the last
+    layers sample (AMS-02 corrects its ECAL energy the same way, arXiv:1210.0316)."""
+    design = np.stack([visible / energies, rear / energies], axis=1)
+    (alpha, beta), *_ = np.linalg.lstsq(design, np.ones(len(energies)), rcond=None)
+    return float(alpha), float(beta)

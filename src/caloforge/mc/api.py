@@ -37,8 +37,8 @@ HADRONS = ("proton", "pi+", "pi-", "neutron")
 MAX_KINETIC_MEV = E_MAX  # the physics tables (and the hadronic model's checks) end at 1 TeV
 # columns of ``Detailed.accounting`` (MeV unless noted)
 (ACTIVE, PASSIVE, ESC_FRONT, ESC_BACK, ESC_SIDE, BELOW_CUT, TRACK_LENGTH, STEPS, INVISIBLE, EM_FROM_PI0, N_NUCLEAR,
- FIRST_NUCLEAR_Z) = range(12)
-N_ACCOUNTING = 12
+ FIRST_NUCLEAR_Z, QUENCHED) = range(13)
+N_ACCOUNTING = 13
 MAX_POLAR_ANGLE = 0.5 * math.pi - 1e-6  # rad: a shower must enter through the front face
 
 
@@ -46,11 +46,13 @@ MAX_POLAR_ANGLE = 0.5 * math.pi - 1e-6  # rad: a shower must enter through the f
 class Detailed:
     """Showers plus the bookkeeping of ``simulate_detailed``.
 
-    accounting: (N, 12) columns ACTIVE, PASSIVE (deposits, MeV), ESC_FRONT, ESC_BACK, ESC_SIDE
-    (escaped, MeV), BELOW_CUT (local deposits of particles below the cuts and binding energies, MeV;
-    part of ACTIVE + PASSIVE), TRACK_LENGTH (charged, mm), STEPS, INVISIBLE (nuclear binding, slow
-    neutrons, pion decays: MeV), EM_FROM_PI0 (energy of the pi0s, MeV), N_NUCLEAR (inelastic
-    interactions), FIRST_NUCLEAR_Z (depth of the first one, mm; NaN when none). profile: (N,
+    accounting: (N, 13) columns ACTIVE, PASSIVE (deposits, MeV), ESC_FRONT, ESC_BACK, ESC_SIDE
+    (escaped, MeV), BELOW_CUT (local deposits of particles below the cuts or range-rejected, and
+    binding energies, MeV; part of ACTIVE + PASSIVE), TRACK_LENGTH (charged, mm), STEPS, INVISIBLE
+    (nuclear binding, slow neutrons, pion decays: MeV), EM_FROM_PI0 (energy of the pi0s, MeV),
+    N_NUCLEAR (inelastic interactions), FIRST_NUCLEAR_Z (depth of the first one, mm; NaN when
+    none), QUENCHED (the part of ACTIVE that Birks' law keeps from the light, MeV). The showers
+    hold the light, with photo-electron statistics where the geometry has them. profile: (N,
     n_slabs) deposit per slab (MeV). available: the energy to account for (kinetic, + 2 m_e for e+,
     + m_pi for a charged pion): deposited + escaped + invisible.
     slab_depth_x0: depth of every slab's centre (radiation lengths).
@@ -149,6 +151,7 @@ def _accounting(acc: np.ndarray) -> np.ndarray:
     out[:, EM_FROM_PI0] = acc[:, kc.EM_FROM_PI0]
     out[:, N_NUCLEAR] = acc[:, kc.N_NUCLEAR]
     out[:, FIRST_NUCLEAR_Z] = np.where(acc[:, kc.N_NUCLEAR] > 0, acc[:, kc.FIRST_NUCLEAR_Z], np.nan)
+    out[:, QUENCHED] = acc[:, kc.QUENCHED]
     return out
 
 

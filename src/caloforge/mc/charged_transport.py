@@ -30,7 +30,6 @@ from caloforge.mc.kernel_common import (
     PHOTON,
     TRACK_LENGTH,
     boundary_distance,
-    deposit,
     escape,
     grid_index,
     lookup,
@@ -38,7 +37,9 @@ from caloforge.mc.kernel_common import (
     relocate,
 )
 from caloforge.mc.kinematics import isotropic, perp_basis, rotate, tsai_cos_theta
-from caloforge.mc.materials_table import EM_DEDX, EP_DEDX, MP_BOHR, MP_FC4, MP_LNZ43, MP_X0, MP_Z13
+from caloforge.mc.light import deposit_step, deposit_stopped
+from caloforge.mc.materials_table import EM_DEDX, EP_DEDX, LIGHT_E, MP_BOHR, MP_FC4, MP_LNZ43, MP_X0, MP_Z13
+from caloforge.mc.navigation import choose_step, fibre_safety, locate, step_end, surface_distance
 
 INV_SQRT12 = 1.0 / math.sqrt(12.0)
 # offsets of the e+ rows from the e- rows (EP_* = EM_* + 4, annihilation after them)
@@ -98,9 +99,10 @@ def straggle(mean: float, t_mid: float, s: float, cut: float, positron: bool, bo
 
 
 @njit(cache=True)
-def track_charged(n, positron, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges,
-                  half_width, tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
+def track_charged(n, positron, t, x, y, z, u, v, w, slab, geo, half_width, tab, matpar, par, shower, acc, st,
+                  sti):  # type: ignore[no-untyped-def]
     """Transport one e- (positron=False) or e+ until it stops or escapes; returns the stack size."""
+    z_edges, slab_int, slab_f = geo[0], geo[1], geo[2]
     n_slab = z_edges.shape[0] - 1
     n_grid = tab.shape[2]
     gcut, ecut = par[P_GCUT], par[P_ECUT]
@@ -108,16 +110,16 @@ def track_charged(n, positron, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_
     rest = 2.0 * ME if positron else 0.0
     while True:
         if t <= ecut:
-            deposit(t, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            deposit_stopped(t, LIGHT_E, slab, x, y, z, geo, tab, par, shower, acc)
             return annihilate_at_rest(st, sti, n, slab, x, y, z) if positron else n
-        m = slab_int[slab, 0]
+        m, active = locate(slab, x, y, z, slab_int, slab_f)
         x0 = matpar[m, MP_X0]
         i, frac = grid_index(t, par, n_grid)
         rng = lookup(tab, m, q0 + Q_RANGE, i, frac)
         zlo, zhi = z_edges[slab], z_edges[slab + 1]
-        if t < par[P_RR] and rng < min(z - zlo, zhi - z):
-            # range rejection: the particle cannot leave this slab
-            deposit(t, False, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+        if t < par[P_RR] and rng < min(z - zlo, zhi - z, fibre_safety(slab, x, y, z, slab_f)):
+            # range rejection: the particle cannot leave this slab (or fibre region)
+            deposit_stopped(t, LIGHT_E, slab, x, y, z, geo, tab, par, shower, acc)
             acc[TRACK_LENGTH] += rng
             return annihilate_at_rest(st, sti, n, slab, x, y, z) if positron else n
         sig_b = lookup(tab, m, q0 + Q_BREM, i, frac)
@@ -127,9 +129,8 @@ def track_charged(n, positron, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_
         s_int = -math.log(1.0 - np.random.random()) / sig if sig > 0.0 else 1e300
         s_max = max(min(par[P_STEP_X0] * x0, par[P_STEP_RANGE] * rng), 1e-4)
         s_b = boundary_distance(z, w, zlo, zhi)
-        s = min(s_int, s_max, s_b)
-        at_boundary = s_b <= min(s_int, s_max)
-        interact = (not at_boundary) and s_int <= s_max
+        s_f = surface_distance(slab, x, y, z, u, v, w, min(s_int, s_max, s_b), slab_f)
+        s, at_boundary, interact, at_fibre = choose_step(s_int, s_max, s_b, s_f)
         # continuous loss, mid-step energy
         de = lookup(tab, m, q0 + Q_DEDX, i, frac) * s
         if de < t:
@@ -138,18 +139,14 @@ def track_charged(n, positron, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_
         t_mid = max(t - 0.5 * de, 0.5 * t)
         de = min(straggle(de, t_mid, s, ecut, positron, matpar[m, MP_BOHR]), t)
         dx, dy, dz, un, vn, wn = msc_step(t_mid, s, x0, u, v, w)
-        nx, ny = x + s * u + dx, y + s * v + dy
-        if at_boundary:
-            nz = zhi if w > 0.0 else zlo
-        else:
-            nz = min(max(z + s * w + dz, zlo), zhi)
-        deposit(de, False, slab, 0.5 * (x + nx), 0.5 * (y + ny), slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+        nx, ny, nz = step_end(x, y, z, u, v, w, s, dx, dy, dz, at_boundary, at_fibre, zlo, zhi)
+        deposit_step(de, s, slab, m, active, 0.5 * (x + nx), 0.5 * (y + ny), geo, matpar, shower, acc)
         acc[N_STEPS] += 1
         acc[TRACK_LENGTH] += s
         t -= de
         if at_boundary:
             slab += 1 if w > 0.0 else -1
-        else:
+        elif not at_fibre:
             slab = relocate(slab, nz, z_edges)
         x, y, z, u, v, w = nx, ny, nz, un, vn, wn
         where = escape(slab, n_slab, x, y, half_width)

@@ -27,19 +27,19 @@ def run_kernel(geometry: Geometry, particle: str, energies: np.ndarray, seeds: n
 
     energies: (N,) kinetic energies, MeV; seeds: (N,) int64, one per shower; start_xy: (N, 2) mm;
     directions: (N, 3) unit vectors with a positive z component. Returns (deposits (N, n_voxels)
-    MeV float64, accounting (N, N_ACC): see ``kernel_common``, deposit per slab (N, n_slabs) MeV).
+    MeV float64: the light, with photo-electron statistics where the geometry has them), accounting
+    (N, N_ACC): see ``kernel_common``, deposit per slab (N, n_slabs) MeV).
     """
     cuts = cuts or Cuts()
     arrays = geometry_arrays(geometry)
     tables = build_tables(arrays.materials, cuts)
     par = np.zeros(N_PAR)
     par[:] = (cuts.gamma_cut, cuts.e_cut, cuts.range_rejection_below, cuts.max_step_X0,
-              cuts.max_step_range, tables.ln_e_min, tables.inv_dln_e)
+              cuts.max_step_range, tables.ln_e_min, tables.inv_dln_e, geometry.photoelectrons_per_mev)
     n = len(energies)
     n_slabs = len(arrays.z_edges) - 1
     deposits, accounting = np.zeros((n, arrays.n_voxels)), np.zeros((n, N_ACC + n_slabs))
     run_showers(np.asarray(seeds, dtype=np.int64), PARTICLE_CODE[particle], np.asarray(energies, dtype=np.float64),
                 np.ascontiguousarray(start_xy, dtype=np.float64), np.ascontiguousarray(directions, dtype=np.float64),
-                arrays.z_edges, arrays.slab_int, arrays.ro_int, arrays.ro_pitch, arrays.ro_edges, arrays.half_width,
-                tables.tables, tables.matpar, par, deposits, accounting)
+                arrays.kernel_geo, arrays.half_width, tables.tables, tables.matpar, par, deposits, accounting)
     return deposits, accounting[:, :N_ACC], accounting[:, N_ACC:]

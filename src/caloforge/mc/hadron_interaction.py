@@ -51,11 +51,14 @@ from caloforge.mc.kernel_common import (
     PION_MINUS,
     PION_PLUS,
     PROTON,
-    deposit,
     push,
 )
 from caloforge.mc.kinematics import isotropic, rotate
-from caloforge.mc.materials_table import MP_TARGETS
+from caloforge.mc.light import deposit_stopped
+from caloforge.mc.materials_table import LIGHT_BASE, MP_TARGETS
+from caloforge.mc.navigation import locate
+
+LIGHT_MUON, LIGHT_PROTON = LIGHT_BASE + 1, LIGHT_BASE + 3  # stopping-light rows (materials_table.HEAVY_SPECIES)
 
 T_PRODUCTION = 1000.0  # MeV, tuned: below, the hadron is absorbed (little pion production below ~1 GeV)
 XI_SCALE = 0.7  # tuned: mean nuclear share of T at 1 GeV on lead (intranuclear cascade, Wigmans 2.3)
@@ -98,13 +101,12 @@ def emission_direction(p: float, u: float, v: float, w: float) -> tuple[float, f
 
 
 @njit(cache=True)
-def push_nucleon(n, proton, tk, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges, shower, acc,
-                 st, sti):  # type: ignore[no-untyped-def]
+def push_nucleon(n, proton, tk, x, y, z, u, v, w, slab, geo, tab, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
     """A free nucleon of kinetic energy tk: tracked, deposited (slow protons) or invisible (slow neutrons)."""
     if proton:
         if tk > PROTON_LOCAL:
             return push(st, sti, n, PROTON, slab, tk, x, y, z, u, v, w)
-        deposit(tk, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+        deposit_stopped(tk, LIGHT_PROTON, slab, x, y, z, geo, tab, par, shower, acc)
         return n
     if tk > NEUTRON_TRACK_MIN:
         return push(st, sti, n, NEUTRON, slab, tk, x, y, z, u, v, w)
@@ -113,12 +115,10 @@ def push_nucleon(n, proton, tk, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pit
 
 
 @njit(cache=True)
-def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges, shower, acc,
-             st, sti):  # type: ignore[no-untyped-def]
+def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, geo, tab, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
     """Spend ``energy`` (MeV) on knocking out and evaporating nucleons of nucleus (a, zn)."""
     if a < 1.5:  # hydrogen: no nucleus to break; the energy goes to a recoil proton
-        return push_nucleon(n, True, energy, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges,
-                            shower, acc, st, sti)
+        return push_nucleon(n, True, energy, x, y, z, u, v, w, slab, geo, tab, par, shower, acc, st, sti)
     rem = energy
     keep = EXCITATION_PER_A * a
     p_proton = zn / a
@@ -130,8 +130,8 @@ def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitc
         acc[INVISIBLE] += BINDING
         c = 1.0 - 2.0 * np.random.random() ** 2  # mildly forward: <cos> = 1/3
         du, dv, dw = rotate(u, v, w, c, 2.0 * math.pi * np.random.random())
-        n = push_nucleon(n, np.random.random() < p_proton, tk, x, y, z, du, dv, dw, slab, slab_int, ro_int,
-                         ro_pitch, ro_edges, shower, acc, st, sti)
+        n = push_nucleon(n, np.random.random() < p_proton, tk, x, y, z, du, dv, dw, slab, geo, tab, par, shower,
+                         acc, st, sti)
     coulomb = 0.9 * zn / a ** (1.0 / 3.0)  # MeV, proton barrier (~12 MeV in lead)
     p_evap = p_proton * math.exp(-zn / 40.0)  # Coulomb suppression: ~5 % protons from lead, ~24 % iron
     while rem > BINDING and nucleons > 0:
@@ -142,7 +142,7 @@ def break_up(n, energy, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitc
         rem -= BINDING + eps
         acc[INVISIBLE] += BINDING
         if proton:
-            deposit(eps, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            deposit_stopped(eps, LIGHT_PROTON, slab, x, y, z, geo, tab, par, shower, acc)
         else:
             acc[INVISIBLE] += eps
     acc[INVISIBLE] += rem  # excitation left over (de-excitation photons, recoil): not followed
@@ -187,10 +187,10 @@ def multiplicity(s_gev2: float, a: float) -> float:
 
 
 @njit(cache=True)
-def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_int, ro_pitch, ro_edges,
-                       shower, acc, st, sti):  # type: ignore[no-untyped-def]
+def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, geo, tab, matpar, par, shower, acc, st,
+                       sti):  # type: ignore[no-untyped-def]
     """Replace the hadron (``kind``, kinetic t) by the products of one inelastic interaction."""
-    a, zn = choose_target(slab_int[slab, 0], matpar)
+    a, zn = choose_target(locate(slab, x, y, z, geo[1], geo[2])[0], matpar)
     if t < T_PRODUCTION and a < 1.5:  # slow hadron on hydrogen: (quasi-)elastic, it goes on uncounted
         return push(st, sti, n, kind, slab, t, x, y, z, u, v, w)
     if acc[N_NUCLEAR] == 0.0:
@@ -199,14 +199,12 @@ def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_
     pion = kind == PION_PLUS or kind == PION_MINUS
     budget = t + PION_MASS if pion else t
     if t < T_PRODUCTION:
-        return break_up(n, budget, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges,
-                        shower, acc, st, sti)
+        return break_up(n, budget, a, zn, x, y, z, u, v, w, slab, geo, tab, par, shower, acc, st, sti)
     xi = 0.0
     if a >= 1.5:
         xi = min(XI_SCALE * (a / 207.2) ** (1.0 / 3.0) * (t / 1000.0) ** XI_POWER * np.random.exponential(), 0.9,
                  NUCLEAR_SHARE_MAX_PER_A * a / t)
-        n = break_up(n, xi * t, a, zn, x, y, z, u, v, w, slab, slab_int, ro_int, ro_pitch, ro_edges, shower,
-                     acc, st, sti)
+        n = break_up(n, xi * t, a, zn, x, y, z, u, v, w, slab, geo, tab, par, shower, acc, st, sti)
     rest = budget - xi * t
     x_lead = np.random.random() ** LEAD_POWER
     if pion:
@@ -236,8 +234,8 @@ def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_
     if pion:
         return emit_lead_pion(n, e_lead, x, y, z, du, dv, dw, slab, acc, st, sti)
     lead_kind = PROTON if np.random.random() < 0.5 else NEUTRON
-    return push_nucleon(n, lead_kind == PROTON, e_lead - mass, x, y, z, du, dv, dw, slab, slab_int, ro_int,
-                        ro_pitch, ro_edges, shower, acc, st, sti)
+    return push_nucleon(n, lead_kind == PROTON, e_lead - mass, x, y, z, du, dv, dw, slab, geo, tab, par, shower,
+                        acc, st, sti)
 
 
 @njit(cache=True)
@@ -251,17 +249,15 @@ def emit_lead_pion(n, e, x, y, z, u, v, w, slab, acc, st, sti):  # type: ignore[
 
 
 @njit(cache=True)
-def stop_pion(n, negative, x, y, z, slab, matpar, slab_int, ro_int, ro_pitch, ro_edges, shower, acc, st,
-              sti):  # type: ignore[no-untyped-def]
+def stop_pion(n, negative, x, y, z, slab, geo, tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
     """A charged pion at rest: pi- is captured (its rest mass breaks up a nucleus; on hydrogen it is
     booked like a pi+), pi+ decays (the 4.1 MeV muon stops where it is; the neutrino and the
     muon's decay are not followed)."""
     if negative:
-        a, zn = choose_target(slab_int[slab, 0], matpar)
+        a, zn = choose_target(locate(slab, x, y, z, geo[1], geo[2])[0], matpar)
         if a >= 1.5:
             ux, uy, uz = isotropic()
-            return break_up(n, PION_MASS, a, zn, x, y, z, ux, uy, uz, slab, slab_int, ro_int, ro_pitch, ro_edges,
-                            shower, acc, st, sti)
-    deposit(PI_PLUS_DECAY_MUON, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            return break_up(n, PION_MASS, a, zn, x, y, z, ux, uy, uz, slab, geo, tab, par, shower, acc, st, sti)
+    deposit_stopped(PI_PLUS_DECAY_MUON, LIGHT_MUON, slab, x, y, z, geo, tab, par, shower, acc)
     acc[INVISIBLE] += PION_MASS - PI_PLUS_DECAY_MUON
     return n

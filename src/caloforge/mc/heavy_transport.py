@@ -33,7 +33,6 @@ from caloforge.mc.kernel_common import (
     PROTON,
     TRACK_LENGTH,
     boundary_distance,
-    deposit,
     escape,
     grid_index,
     lookup,
@@ -41,7 +40,9 @@ from caloforge.mc.kernel_common import (
     relocate,
 )
 from caloforge.mc.kinematics import rotate
-from caloforge.mc.materials_table import HEAVY_BASE, MP_BOHR, MP_LAMBDA_N, MP_LAMBDA_PI, MP_X0
+from caloforge.mc.light import deposit_step, deposit_stopped
+from caloforge.mc.materials_table import HEAVY_BASE, LIGHT_BASE, MP_BOHR, MP_LAMBDA_N, MP_LAMBDA_PI, MP_X0
+from caloforge.mc.navigation import FAR, choose_step, locate, step_end, surface_distance
 
 
 @njit(cache=True)
@@ -103,10 +104,11 @@ def sample_delta(t: float, mass: float, cut: float, spin_half: bool) -> float:
 
 
 @njit(cache=True)
-def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, ro_pitch, ro_edges, half_width,
-                tab, matpar, par, shower, acc, st, sti):  # type: ignore[no-untyped-def]
+def track_heavy(n, kind, t, x, y, z, u, v, w, slab, geo, half_width, tab, matpar, par, shower, acc, st,
+                sti):  # type: ignore[no-untyped-def]
     """Transport one heavy particle of code ``kind`` until it stops, interacts or escapes."""
     species, mass, spin_half = heavy_params(kind)
+    z_edges, slab_int, slab_f = geo[0], geo[1], geo[2]
     n_slab = z_edges.shape[0] - 1
     n_grid = tab.shape[2]
     ecut = par[P_ECUT]
@@ -115,12 +117,11 @@ def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, r
     lambda_col = MP_LAMBDA_PI if species == 1 else MP_LAMBDA_N
     while True:
         if t <= stop:
-            deposit(t, True, slab, x, y, slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+            deposit_stopped(t, LIGHT_BASE + 1 + species, slab, x, y, z, geo, tab, par, shower, acc)
             if species == 1:
-                return stop_pion(n, kind == PION_MINUS, x, y, z, slab, matpar, slab_int, ro_int, ro_pitch,
-                                 ro_edges, shower, acc, st, sti)
+                return stop_pion(n, kind == PION_MINUS, x, y, z, slab, geo, tab, matpar, par, shower, acc, st, sti)
             return n
-        m = slab_int[slab, 0]
+        m, active = locate(slab, x, y, z, slab_int, slab_f)
         x0 = matpar[m, MP_X0]
         i, frac = grid_index(t, par, n_grid)
         rng = lookup(tab, m, q + 1, i, frac)
@@ -130,12 +131,11 @@ def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, r
         s_max = max(min(par[P_STEP_X0] * x0, par[P_STEP_RANGE] * rng), 1e-4)
         zlo, zhi = z_edges[slab], z_edges[slab + 1]
         s_b = boundary_distance(z, w, zlo, zhi)
-        nuclear = s_nuc < min(s_int, s_max, s_b)
+        s_f = surface_distance(slab, x, y, z, u, v, w, min(s_int, s_max, s_b, s_nuc), slab_f)
+        nuclear = s_f >= FAR and s_nuc < min(s_int, s_max, s_b)
         if nuclear:
             s_int = s_nuc
-        s = min(s_int, s_max, s_b)
-        at_boundary = s_b <= min(s_int, s_max)
-        interact = (not at_boundary) and s_int <= s_max
+        s, at_boundary, interact, at_fibre = choose_step(s_int, s_max, s_b, s_f)
         de = lookup(tab, m, q, i, frac) * s
         if de < t:
             i2, f2 = grid_index(max(t - 0.5 * de, 1e-3), par, n_grid)
@@ -144,18 +144,14 @@ def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, r
         de = min(straggle_heavy(de, t_mid, mass, s, ecut, matpar[m, MP_BOHR]), t)
         theta0 = min(heavy_theta0(t_mid, mass, s / x0), 1.5)
         dx, dy, dz, un, vn, wn = deflect(theta0, s, u, v, w)
-        nx, ny = x + s * u + dx, y + s * v + dy
-        if at_boundary:
-            nz = zhi if w > 0.0 else zlo
-        else:
-            nz = min(max(z + s * w + dz, zlo), zhi)
-        deposit(de, False, slab, 0.5 * (x + nx), 0.5 * (y + ny), slab_int, ro_int, ro_pitch, ro_edges, shower, acc)
+        nx, ny, nz = step_end(x, y, z, u, v, w, s, dx, dy, dz, at_boundary, at_fibre, zlo, zhi)
+        deposit_step(de, s, slab, m, active, 0.5 * (x + nx), 0.5 * (y + ny), geo, matpar, shower, acc)
         acc[N_STEPS] += 1
         acc[TRACK_LENGTH] += s
         t -= de
         if at_boundary:
             slab += 1 if w > 0.0 else -1
-        else:
+        elif not at_fibre:
             slab = relocate(slab, nz, z_edges)
         x, y, z, u, v, w = nx, ny, nz, un, vn, wn
         where = escape(slab, n_slab, x, y, half_width)
@@ -164,8 +160,8 @@ def track_heavy(n, kind, t, x, y, z, u, v, w, slab, z_edges, slab_int, ro_int, r
             return n
         if nuclear:
             if t > stop:
-                return hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, matpar, slab_int, ro_int, ro_pitch,
-                                          ro_edges, shower, acc, st, sti)
+                return hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, geo, tab, matpar, par, shower, acc,
+                                          st, sti)
             continue  # stopped on the way: no delta ray was chosen
         if not interact or t <= HEAVY_STOP:
             continue

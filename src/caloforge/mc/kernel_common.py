@@ -4,7 +4,13 @@ the particle stack and slab geometry.
 Energy bookkeeping per shower (``acc`` columns, MeV): continuous losses in active / passive slabs,
 local deposits of particles below the cuts (and binding energies) in active / passive slabs,
 energy escaping through the front, back and sides; then the step count and the charged track
-length (mm). A positron carries T + 2m (its annihilation energy) in this bookkeeping.
+length (mm); the energy booked as invisible, given to pi0s, the nuclear interactions and the depth
+of the first; and QUENCHED, the part of the active deposits that Birks' law keeps from becoming
+light (the readout cells receive the light). A positron carries T + 2m (its annihilation energy)
+in this bookkeeping.
+
+``geo`` is the tuple (z_edges, slab_int, slab_f, ro_int, ro_pitch, ro_edges) of
+``geometry_arrays``; slab columns in ``navigation``.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ PHOTON, ELECTRON, POSITRON = 0, 1, 2
 MUON_MINUS, MUON_PLUS, PION_PLUS, PION_MINUS, PROTON = 3, 4, 5, 6, 7  # heavy_transport
 NEUTRON = 8  # neutral_transport
 (ACT_CONT, PAS_CONT, ACT_CUT, PAS_CUT, ESC_FRONT, ESC_BACK, ESC_SIDE, N_STEPS, TRACK_LENGTH, INVISIBLE, EM_FROM_PI0,
- N_NUCLEAR, FIRST_NUCLEAR_Z) = range(13)
-N_ACC = 13
-# par columns
-P_GCUT, P_ECUT, P_RR, P_STEP_X0, P_STEP_RANGE, P_LNEMIN, P_INVDLN = range(7)
-N_PAR = 7
+ N_NUCLEAR, FIRST_NUCLEAR_Z, QUENCHED) = range(14)
+N_ACC = 14
+# par columns (P_PE: photo-electrons per MeV of light, 0 = none)
+P_GCUT, P_ECUT, P_RR, P_STEP_X0, P_STEP_RANGE, P_LNEMIN, P_INVDLN, P_PE = range(8)
+N_PAR = 8
 STACK_SIZE = 200_000
 
 
@@ -71,19 +77,22 @@ def voxel_of(pos: int, x: float, y: float, ro_int: np.ndarray, ro_pitch: np.ndar
 
 
 @njit(cache=True)
-def deposit(e: float, local: bool, slab: int, x: float, y: float, slab_int: np.ndarray, ro_int: np.ndarray,
-            ro_pitch: np.ndarray, ro_edges: np.ndarray, shower: np.ndarray, acc: np.ndarray) -> None:
-    """Book ``e`` in slab ``slab`` at (x, y); active slabs also fill their readout cell. When
-    ``acc`` is longer than N_ACC, its tail is the deposit per slab (longitudinal profile)."""
+def deposit(e: float, light: float, local: bool, slab: int, active: bool, x: float, y: float, geo,  # type: ignore[no-untyped-def]
+            shower: np.ndarray, acc: np.ndarray) -> None:
+    """Book ``e`` in slab ``slab`` at (x, y); in a read-out region (``active``) its ``light``
+    also fills the readout cell. When ``acc`` is longer than N_ACC, its tail is the deposit per
+    slab (longitudinal profile)."""
+    slab_int, ro_int, ro_pitch, ro_edges = geo[1], geo[3], geo[4], geo[5]
     if acc.shape[0] > N_ACC:
         acc[N_ACC + slab] += e
-    if slab_int[slab, 2] == 1:
+    if active:
         acc[ACT_CUT if local else ACT_CONT] += e
+        acc[QUENCHED] += e - light
         pos = slab_int[slab, 1]
         if pos >= 0:
             v = voxel_of(pos, x, y, ro_int, ro_pitch, ro_edges)
             if v >= 0:
-                shower[v] += e
+                shower[v] += light
     else:
         acc[PAS_CUT if local else PAS_CONT] += e
 

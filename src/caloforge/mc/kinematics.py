@@ -44,6 +44,6 @@ def tsai_cos_theta(kinetic: float, mass: float) -> float:
     umax = 2.0 * (1.0 + kinetic / mass)
     while True:
         a = 1.6 if np.random.random() < 0.25 else 1.6 / 3.0
-        u = -math.log(max(np.random.random() * np.random.random(), 1e-300)) / a
+        u = -math.log(max(np.random.random() * np.random.random(), 1e-300)) * a
         if u <= umax:
             return 1.0 - 2.0 * u * u / (umax * umax)

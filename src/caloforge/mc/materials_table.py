@@ -39,12 +39,17 @@ EP_DEDX, EP_RANGE, EP_BREM, EP_DELTA, EP_ANNIH = 7, 8, 9, 10, 11
 # heavy charged particles: rows HEAVY_BASE + 3 * species + (0 dE/dx, 1 range, 2 delta rays)
 HEAVY_BASE = 12
 HEAVY_SPECIES = ((MUON_MASS, True), (PION_MASS, False), (PROTON_MASS, True))  # (mass MeV, spin 1/2)
-N_TABLES = HEAVY_BASE + 3 * len(HEAVY_SPECIES)
+# scintillation light of a particle that stops: (1/T) int_0^T dE / (1 + kB dE/dx), rows LIGHT_BASE
+# (electrons) and LIGHT_BASE + 1 + species (heavy); 1 in a material without Birks quenching
+LIGHT_BASE = HEAVY_BASE + 3 * len(HEAVY_SPECIES)
+LIGHT_E = LIGHT_BASE
+N_TABLES = LIGHT_BASE + 1 + len(HEAVY_SPECIES)
 # per-material scalars; then the nuclear ones of ``nuclear_xs.nuclear_params``: interaction lengths
 # of nucleons and pions (mm) and MAX_TARGETS x (cumulative probability, A, Z) of the struck nucleus
 (MP_X0, MP_ZEFF, MP_Z13, MP_LNZ43, MP_FC4, MP_BIND_K, MP_BIND_L, MP_BOHR, MP_LAMBDA_N, MP_LAMBDA_PI,
  MP_TARGETS) = range(11)
-N_MATPAR = MP_TARGETS + 3 * MAX_TARGETS
+MP_BIRKS = MP_TARGETS + 3 * MAX_TARGETS  # Birks' kB (mm/MeV), 0 outside scintillators
+N_MATPAR = MP_BIRKS + 1
 NORM_ENERGY = 1e5  # MeV, where the radiative loss is matched to E/X0
 
 
@@ -125,6 +130,17 @@ def _heavy_rows(m: Material, t: np.ndarray, cuts: Cuts, mass: float, spin_half: 
     return [dedx, _range(t, dedx), n_el * heavy_delta_sigma(t, mass, cuts.e_cut, spin_half) / 10.0]
 
 
+def _stopping_light(t: np.ndarray, dedx: np.ndarray, kb: float) -> np.ndarray:
+    """Visible fraction of the energy of a particle of kinetic T that stops (Birks' law
+    integrated over its slowing down, in ln T from the grid's first point)."""
+    if kb <= 0.0:
+        return np.ones_like(t)
+    integrand = t / (1.0 + kb * dedx)
+    steps = 0.5 * (integrand[1:] + integrand[:-1]) * np.diff(np.log(t))
+    light = np.concatenate([[t[0] / (1.0 + kb * dedx[0])], t[0] / (1.0 + kb * dedx[0]) + np.cumsum(steps)])
+    return light / t
+
+
 def _radiative_norm(m: Material) -> float:
     loss = sum(n * xs.brems_total_loss(z, NORM_ENERGY) for z, n in _atoms_per_cm3(m))  # MeV/cm
     return (NORM_ENERGY + ELECTRON_MASS) / m.X0_cm / loss
@@ -146,12 +162,14 @@ def material_tables(m: Material, cuts: Cuts) -> tuple[np.ndarray, np.ndarray, fl
     rows[EP_DEDX:EP_ANNIH + 1] = _charged_rows(m, e, cuts, norm, positron=True)
     for k, (mass, spin_half) in enumerate(HEAVY_SPECIES):
         rows[HEAVY_BASE + 3 * k:HEAVY_BASE + 3 * k + 3] = _heavy_rows(m, e, cuts, mass, spin_half)
+        rows[LIGHT_BASE + 1 + k] = _stopping_light(e, rows[HEAVY_BASE + 3 * k], m.birks_mm_per_mev)
+    rows[LIGHT_E] = _stopping_light(e, rows[EM_DEDX], m.birks_mm_per_mev)
     zeff = _effective_z(m)
     bind_k, bind_l = _binding(m)
     n_el = sum(n * z for z, n in _atoms_per_cm3(m))
     bohr = xs.TWOPI_MC2_RCL2 * n_el / 10.0  # MeV/mm: Bohr straggling variance per mm and MeV of T_max
     matpar = np.array([m.X0_mm, zeff, zeff ** (1 / 3), 4 / 3 * np.log(zeff), 4 * xs.coulomb_correction(zeff),
-                       bind_k, bind_l, bohr, *nuclear_params(m)])
+                       bind_k, bind_l, bohr, *nuclear_params(m), m.birks_mm_per_mev])
     return rows, matpar, norm
 
 

@@ -35,6 +35,8 @@ from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standa
 SPACES = ("layer", "voxel")
 MARGINALS = ("standard", "quantile")
 
+THRESHOLD_MARGIN = 1e-4  # relative: far above float32 rounding, far below any physical deposit
+
 
 @dataclass
 class PreprocessConfig:
@@ -208,7 +210,10 @@ class ShowerPreprocessor(nn.Module):
             sums = (fraction @ self.member) @ self.member.T
             fraction = fraction / sums.clamp_min(1e-12)
             voxels = fraction * (layer_e @ self.member.T)
-        voxels = torch.where(voxels < self.threshold, torch.zeros_like(voxels), voxels)
+        # a deposit at the threshold itself is kept: generated values pile up on the lowest quantile
+        # knot, which is the threshold for quantised data (photo-electrons), and a strict cut there
+        # would keep or zero them at the whim of the backend's float rounding (torch vs ONNX)
+        voxels = torch.where(voxels < self.threshold * (1.0 - THRESHOLD_MARGIN), torch.zeros_like(voxels), voxels)
         padded = torch.cat([voxels, torch.zeros_like(voxels[:, :1])], dim=1)
         return padded.index_select(1, self.gather).float()
 
