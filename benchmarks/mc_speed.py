@@ -84,8 +84,8 @@ def hadrons(scale: float) -> None:
 
     geo = get_geometry("fe-scint-hcal")
     period = sum(s.thickness for s in geo.slabs[:2])
-    lam = period / sum(s.thickness / (10 * get_material(s.material).interaction_length_cm) for s in geo.slabs[:2])
-    x0 = period / sum(s.thickness / get_material(s.material).X0_mm for s in geo.slabs[:2])
+    lam = period / sum(s.thickness * s.mean_over(lambda m: 0.1 / m.interaction_length_cm) for s in geo.slabs[:2])
+    x0 = period / float(geo.slab_depths_X0()[:2].sum())
     centres = 0.5 * (geo.z_edges()[1:] + geo.z_edges()[:-1])
     for e_gev, n in HADRON_COUNTS.items():
         n = max(10, int(n * scale))

@@ -36,13 +36,13 @@ def fibre_mm_per_layer(geometry: str) -> float:
 @pytest.mark.parametrize("energy_gev", [1.0, 10.0])
 def test_mip_signal_in_every_layer(energy_gev: float) -> None:
     """Every ams-ecal layer sees a MIP: no layer is empty; the typical (truncated-mean) signal is
-    the same at every depth within 8 %, the first layer up to 12 % lower (the means are not: at
-    10 GeV knock-on electrons of 0.1-1 GeV start small showers that peak some X0 downstream, a
-    real effect, so the means rise with depth by ~20 %); the mean over all layers matches the
-    Bethe-Bloch mean in the fibres within 12 % (delta rays leave and enter the thin fibres; the
-    light is Birks-quenched by 2.5 %); the most probable value lies below the mean (Landau tail:
-    median / mean < 0.9). Impact points spread over many fibre pitches, as for cosmic rays (a
-    fixed one channels: test_fibres_and_light)."""
+    the same at every depth beyond 4 X0 within 8 %, the first four layers up to 12 % lower
+    (knock-on equilibrium). The means are not flat: at 10 GeV knock-on electrons of 0.1-1 GeV
+    start small showers that peak some X0 downstream, a real effect, so the means rise with depth
+    by ~20 %. The mean over all layers matches the Bethe-Bloch mean in the fibres within 12 %
+    (delta rays leave and enter the thin fibres; the light is Birks-quenched by 2.5 %); the most
+    probable value lies below the mean (Landau tail: median / mean < 0.9). Impact points spread
+    over many fibre pitches, as for cosmic rays (a fixed one channels: test_fibres_and_light)."""
     n = 1200  # round fibres and photo-electrons make one layer's MIP signal fluctuate by ~40 %
     showers = simulate("ams-ecal", "mu-", np.full(n, energy_gev * GeV), seed=5,
                        impact_spread=10.0).showers.reshape(n, 18, 72).sum(-1)
@@ -51,9 +51,11 @@ def test_mip_signal_in_every_layer(energy_gev: float) -> None:
     # the median itself moves in steps of one photo-electron, 1/55 MeV, ~4 % of a MIP)
     low = np.sort(showers, axis=0)[: n // 2]
     typical = low.mean(axis=0)
-    assert typical[1:].max() / typical[1:].min() < 1.08
-    # the first layer has no lead in front: its knock-on electrons are not yet in equilibrium
-    assert 0.88 < typical[0] / typical[1:].mean() <= 1.0
+    # the first layers have little lead in front: their knock-on electrons (which add to the signal
+    # of the cores) build up to equilibrium over ~4 X0; beyond, one layer scatters by ~+-3 %
+    deep = typical[4:]
+    assert deep.max() / deep.min() < 1.08
+    assert np.all((typical[:4] > 0.88 * deep.mean()) & (typical[:4] < 1.02 * deep.mean()))
     expected = bethe_mean_mev_per_mm("polystyrene", energy_gev * GeV) * fibre_mm_per_layer("ams-ecal")
     assert showers.mean() == pytest.approx(expected, rel=0.12)
     assert np.median(showers) / showers.mean() < 0.9

@@ -139,7 +139,7 @@ def track_charged(n, positron, t, x, y, z, u, v, w, slab, geo, half_width, tab, 
         t_mid = max(t - 0.5 * de, 0.5 * t)
         de = min(straggle(de, t_mid, s, ecut, positron, matpar[m, MP_BOHR]), t)
         dx, dy, dz, un, vn, wn = msc_step(t_mid, s, x0, u, v, w)
-        nx, ny, nz = step_end(x, y, z, u, v, w, s, dx, dy, dz, at_boundary, at_fibre, zlo, zhi)
+        nx, ny, nz = step_end(slab, x, y, z, u, v, w, s, dx, dy, dz, at_boundary, at_fibre, zlo, zhi, slab_f)
         deposit_step(de, s, slab, m, active, 0.5 * (x + nx), 0.5 * (y + ny), geo, matpar, shower, acc)
         acc[N_STEPS] += 1
         acc[TRACK_LENGTH] += s

@@ -144,7 +144,7 @@ def track_heavy(n, kind, t, x, y, z, u, v, w, slab, geo, half_width, tab, matpar
         de = min(straggle_heavy(de, t_mid, mass, s, ecut, matpar[m, MP_BOHR]), t)
         theta0 = min(heavy_theta0(t_mid, mass, s / x0), 1.5)
         dx, dy, dz, un, vn, wn = deflect(theta0, s, u, v, w)
-        nx, ny, nz = step_end(x, y, z, u, v, w, s, dx, dy, dz, at_boundary, at_fibre, zlo, zhi)
+        nx, ny, nz = step_end(slab, x, y, z, u, v, w, s, dx, dy, dz, at_boundary, at_fibre, zlo, zhi, slab_f)
         deposit_step(de, s, slab, m, active, 0.5 * (x + nx), 0.5 * (y + ny), geo, matpar, shower, acc)
         acc[N_STEPS] += 1
         acc[TRACK_LENGTH] += s

@@ -159,12 +159,22 @@ def choose_step(s_int: float, s_max: float, s_b: float, s_f: float) -> tuple[flo
 
 
 @njit(cache=True)
-def step_end(x: float, y: float, z: float, u: float, v: float, w: float, s: float, dx: float, dy: float,
-             dz: float, at_boundary: bool, at_fibre: bool, zlo: float, zhi: float) -> tuple[float, float, float]:
+def step_end(slab: int, x: float, y: float, z: float, u: float, v: float, w: float, s: float, dx: float, dy: float,
+             dz: float, at_boundary: bool, at_fibre: bool, zlo: float, zhi: float,
+             slab_f: np.ndarray) -> tuple[float, float, float]:
     """End point of a step of length s with multiple-scattering displacement (dx, dy, dz): none
-    across a fibre surface, none in z across the slab's surface, clamped inside the slab otherwise."""
+    across a fibre surface, none in z across the slab's surface, clamped inside the slab
+    otherwise, and shortened to the fibre safety of the straight end point, which lies in the
+    step's own region (no surface is on the ray), so the particle never lands in another region."""
     if at_fibre:
         return x + s * u, y + s * v, z + s * w
     if at_boundary:
         return x + s * u + dx, y + s * v + dy, (zhi if w > 0.0 else zlo)
-    return x + s * u + dx, y + s * v + dy, min(max(z + s * w + dz, zlo), zhi)
+    ex, ey, ez = x + s * u, y + s * v, z + s * w
+    if slab_f[slab, F_AXIS] >= 0.0:
+        size = math.sqrt(dx * dx + dy * dy + dz * dz)
+        room = 0.99 * fibre_safety(slab, ex, ey, ez, slab_f)
+        if size > room:
+            k = room / size
+            dx, dy, dz = k * dx, k * dy, k * dz
+    return ex + dx, ey + dy, min(max(ez + dz, zlo), zhi)
