@@ -33,6 +33,7 @@ SPEED_COUNTS = {1: 100, 10: 20, 100: 4}
 TMAX_COUNTS = {10: 60, 100: 16}
 LINEARITY_COUNTS = {1: 120, 3: 60, 10: 30, 30: 15, 100: 8}
 C_OFFSET = {"e-": -0.5, "photon": 0.5}
+GROOM_E0 = {"pi+": 1.0, "p": 2.6}  # GeV: f_em = 1 - (E/E0)^(0.83 - 1), Groom NIM A 572 (2007) 633
 
 
 def speed(geometry: str, particle: str, e_gev: float, n: int) -> tuple[float, float]:
@@ -102,7 +103,7 @@ def hadrons(scale: float) -> None:
             w = d.profile[ok] / d.profile[ok].sum(axis=1, keepdims=True)
             depth = float(((centres[None, :] - z1[ok, None]) / lam * w).sum(axis=1).mean())
             print(f"  fe-scint-hcal {particle:4s} {e_gev:4d} GeV: f_em {d.em_fraction.mean():.3f} "
-                  f"(Groom pions {1 - e_gev ** -0.17:.3f})  mean depth after start {depth:.2f} lambda "
+                  f"(Groom {1 - (e_gev / GROOM_E0[particle]) ** -0.17:.3f})  mean depth after start {depth:.2f} lambda "
                   f"(Bock {bock_mean_depth(e_gev, lam / x0):.2f})  invisible/non-EM "
                   f"{np.mean(d.accounting[:, mc.INVISIBLE] / (d.available - d.accounting[:, mc.EM_FROM_PI0])):.3f}")
         print(f"  fe-scint-hcal {e_gev:4d} GeV: e/pi {response['e-'] / response['pi+']:.3f}  "

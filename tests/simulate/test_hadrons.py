@@ -109,12 +109,14 @@ def test_em_fraction_of_pion_showers_follows_groom() -> None:
     assert f10.std() > 0.1  # the event-by-event fluctuation that makes hadron resolution poor
 
 
-def test_protons_have_a_lower_em_fraction_than_pions() -> None:
-    """Baryon number keeps a leading baryon: f_em(p) < f_em(pi) at 10 GeV by more than one
-    standard error of the difference at N = 500 (the model gives ~3)."""
-    f_pi = simulate_detailed(HCAL, "pi+", np.full(500, 10 * GeV), seed=2).em_fraction
-    f_p = simulate_detailed(HCAL, "proton", np.full(500, 10 * GeV), seed=2).em_fraction
-    assert f_p.mean() < f_pi.mean() - np.sqrt((f_p.var() + f_pi.var()) / 500)
+@pytest.mark.parametrize(("e_gev", "n"), [(10, 500), pytest.param(100, 80, marks=pytest.mark.slow)])
+def test_protons_have_a_lower_em_fraction_than_pions(e_gev: int, n: int) -> None:
+    """Baryon number keeps a leading baryon: f_em(p) < f_em(pi) at 10 and 100 GeV by more than two
+    standard errors of the difference (the model gives ~6 at 10 GeV with 500 showers, ~4 at
+    100 GeV with 80)."""
+    f_pi = simulate_detailed(HCAL, "pi+", np.full(n, e_gev * GeV), seed=2).em_fraction
+    f_p = simulate_detailed(HCAL, "proton", np.full(n, e_gev * GeV), seed=2).em_fraction
+    assert f_p.mean() < f_pi.mean() - 2 * np.sqrt((f_p.var() + f_pi.var()) / n)
 
 
 def response(particle: str, e_gev: float, n: int) -> float:

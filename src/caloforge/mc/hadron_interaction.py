@@ -9,9 +9,10 @@ and Wigmans ("Calorimetry", ch. 2.3); every constant is named below with its ori
   energy (T, + m for a pion) goes to the nuclear break-up.
 * Above it, a share ``xi`` of T goes to the nucleus (intranuclear cascade): exponential with
   scale 0.7 (A/207)^(1/3) (T/GeV)^-0.45, truncated at 0.9 and at 54 MeV x A (half of the
-  nucleons knocked out at most); a leading particle keeps a fraction x = U^2
-  (mean 1/3) of the rest (a nucleon of either charge for a nucleon - baryon number is conserved
-  -, a pion for a pion, neutral with probability ``LEAD_PI0``); the remainder makes N pions of
+  nucleons knocked out at most); a leading particle keeps a fraction of the rest: a pion for a
+  pion (x = U^2, mean 1/3; neutral with probability ``LEAD_PI0``), a nucleon of either charge for
+  a nucleon (baryon number is conserved; x = U, mean 1/2, the flat leading-baryon spectrum of pp
+  collisions); the remainder makes N pions of
   random charge (+, -, 0 with 1/3 each: isospin), N Poisson with mean 1.5 (<n_ch> - 2) A^0.1 from
   the pp charged multiplicity fit <n_ch> = 0.88 + 0.44 ln s + 0.118 ln^2 s (s in GeV^2, the
   classic fit of bubble-chamber and ISR data); N = 0 is a quasi-elastic knock-out. Energies are
@@ -66,6 +67,9 @@ XI_POWER = -0.45  # tuned: its fall with T
 MULT_SCALE = 1.5  # produced pions of all charges per produced charged one (pp: <n_ch> - 2 leading protons)
 LEAD_PI0 = 0.1  # tuned: probability that a leading pion is neutral (charge exchange)
 LEAD_POWER = 2.0  # tuned: leading fraction x = U^LEAD_POWER, <x> = 1/3 on a nucleus (1/2 in pp)
+# a leading nucleon keeps a flat share, <x> = 1/2: the leading-baryon effect (flat x_F of the
+# leading proton in pp); it makes f_em(p) < f_em(pi) (Groom's fits put E0 ~2.6 GeV for protons)
+LEAD_POWER_BARYON = 1.0
 MULT_A_POWER = 0.10  # multiplicity on a nucleus: R_A = A^0.1 (~1.7 in lead)
 MEAN_PT = 350.0  # MeV: <p_T> of produced hadrons
 SHARE_SHAPE = 1.0  # produced pions share their energy as Dirichlet(SHARE_SHAPE): 1 is uniform on the simplex
@@ -206,7 +210,7 @@ def hadron_interaction(n, kind, t, x, y, z, u, v, w, slab, geo, tab, matpar, par
                  NUCLEAR_SHARE_MAX_PER_A * a / t)
         n = break_up(n, xi * t, a, zn, x, y, z, u, v, w, slab, geo, tab, par, shower, acc, st, sti)
     rest = budget - xi * t
-    x_lead = np.random.random() ** LEAD_POWER
+    x_lead = np.random.random() ** (LEAD_POWER if pion else LEAD_POWER_BARYON)
     if pion:
         mass = PION_MASS
         e_lead = mass + x_lead * (rest - mass)
