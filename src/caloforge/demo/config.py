@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DemoConfig:
-    """Sizes chosen so that the full demo fits in about 15 minutes on 2 CPU cores.
+    """Sizes chosen so that the full demo fits in about 15 minutes on 2 CPU cores (18 since the
+    AMS ECAL has round fibres: its Monte Carlo, 7 of those minutes, is ~2x slower than before).
 
     n_train / n_test: Monte Carlo showers for training and for the held-out validation sample;
     energy: the CLI energy specification of both samples; train_steps / train_minutes: the
