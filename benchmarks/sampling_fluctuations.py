@@ -37,6 +37,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=150, help="showers per stack")
     args = parser.parse_args()
+    if args.n < 10:
+        parser.error("--n must be at least 10 (the spread of the sampled fraction needs a sample)")
     for absorber, t_abs, active, t_act, periods, measured in STACKS:
         geo = stack(absorber, t_abs, active, t_act, periods)
         d = simulate_detailed(geo, "e-", np.full(args.n, ENERGY_GEV * GeV), seed=5)
