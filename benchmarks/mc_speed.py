@@ -3,7 +3,10 @@
 Prints showers/s and mean steps per shower at 1, 10 and 100 GeV in ams-ecal (electrons, muons,
 protons, pions), ds1-photon-like (photons) and fe-scint-hcal (electrons, protons, pions) and the
 time per 50 GeV shower; the hadron-shower checks in fe-scint-hcal (f_em, e/pi, the mean depth
-after the first interaction against the Bock et al. parameterisation); then the PbWO4 depth of
+after the first interaction, signal-weighted, against the Bock et al. parameterisation of iron and
+uranium data, ``caloforge.mc.analysis.bock_profile``; the CMSSW fast-simulation variant of it is
+not a target: HDShower.cc accumulates the radiation-length depth of its EM term step over step,
+so its constants do not describe a profile in X0); then the PbWO4 depth of
 maximum (e-, photon; 10 and 100 GeV) against ln(E/E_c) + C, the lateral containment of 10 GeV
 electrons within 1 and 2 Moliere radii, and the linearity from 1 to 100 GeV.
 The ams-ecal energy resolution has its own script, ``benchmarks/ams_resolution.py``.
@@ -22,7 +25,13 @@ import numpy as np
 
 from caloforge.geometry import get_geometry, get_material
 from caloforge.mc import simulate_detailed
-from caloforge.mc.analysis import effective_critical_energy, longitudinal_tmax, radial_containment
+from caloforge.mc.analysis import (
+    bock_mean_depth,
+    effective_critical_energy,
+    longitudinal_tmax,
+    mean_depth_after_start,
+    radial_containment,
+)
 from caloforge.units import GeV
 
 SPEED_POINTS = (("ams-ecal", "e-"), ("ams-ecal", "mu-"), ("ams-ecal", "p"), ("ams-ecal", "pi+"),
@@ -67,17 +76,6 @@ def shower_shape(scale: float) -> None:
     print(f"  linearity: max |f/mean(f) - 1| = {np.max(np.abs(f / f.mean() - 1.0)) * 100:.2f} %")
 
 
-def bock_mean_depth(e_gev: float, x0_per_lambda: float) -> float:
-    """Mean depth (lambda_I) after the interaction point of the Bock et al. profile (coded in CMSSW
-    FastSimulation/ShowerDevelopment HDShowerParametrization; shared/docs/hadron-physics.md)."""
-    a = np.log((0.35 + 0.09 * np.log(e_gev)) * e_gev)
-    if e_gev < 10:
-        ae, be, ah, bh, p = 1.08 + 0.24 * a, 0.478 - 0.135 * a, 1.17 + 0.21 * a, 2.10 - 0.72 * a, 0.751 - 0.177 * a
-    else:
-        ae, be, ah, bh, p = 1.30 + 0.255 * a, 0.289 - 0.010 * a, 0.38 + 0.23 * a, 0.83 - 0.049 * a, 0.509 - 0.021 * a
-    return p * ae / be / x0_per_lambda + (1 - p) * ah / bh
-
-
 def hadrons(scale: float) -> None:
     """f_em of pions and protons (Groom: 1 - (E / 1 GeV)^-0.17), e/pi of the leakage-corrected
     visible energy, and the mean shower depth after the first interaction vs Bock et al."""
@@ -88,6 +86,7 @@ def hadrons(scale: float) -> None:
     lam = period / sum(s.thickness * s.mean_over(lambda m: 0.1 / m.interaction_length_cm) for s in geo.slabs[:2])
     x0 = period / float(geo.slab_depths_X0()[:2].sum())
     centres = 0.5 * (geo.z_edges()[1:] + geo.z_edges()[:-1])
+    layer_z = centres[[s.active for s in geo.slabs]]  # one active slab per layer
     for e_gev, n in HADRON_COUNTS.items():
         n = max(10, int(n * scale))
         response = {}
@@ -100,11 +99,11 @@ def hadrons(scale: float) -> None:
                 continue
             z1 = d.accounting[:, mc.FIRST_NUCLEAR_Z]
             ok = np.isfinite(z1)
-            w = d.profile[ok] / d.profile[ok].sum(axis=1, keepdims=True)
-            depth = float(((centres[None, :] - z1[ok, None]) / lam * w).sum(axis=1).mean())
+            layers = d.showers.showers.reshape(len(z1), len(layer_z), -1).sum(axis=2)
+            depth = mean_depth_after_start(layers[ok], layer_z, z1[ok], lam)
             print(f"  fe-scint-hcal {particle:4s} {e_gev:4d} GeV: f_em {d.em_fraction.mean():.3f} "
                   f"(Groom {1 - (e_gev / GROOM_E0[particle]) ** -0.17:.3f})  mean depth after start {depth:.2f} lambda "
-                  f"(Bock {bock_mean_depth(e_gev, lam / x0):.2f})  invisible/non-EM "
+                  f"(Bock {bock_mean_depth(e_gev, x0 / lam):.2f})  invisible/non-EM "
                   f"{np.mean(d.accounting[:, mc.INVISIBLE] / (d.available - d.accounting[:, mc.EM_FROM_PI0])):.3f}")
         print(f"  fe-scint-hcal {e_gev:4d} GeV: e/pi {response['e-'] / response['pi+']:.3f}  "
               f"e/p {response['e-'] / response['p']:.3f}")

@@ -18,6 +18,7 @@ from caloforge.geometry import get_geometry, get_material
 from caloforge.io import read_showers
 from caloforge.mc import api as mc_api
 from caloforge.mc import simulate_detailed
+from caloforge.mc.analysis import bock_mean_depth, mean_depth_after_start
 from caloforge.mc.nuclear_xs import pion_length_ratio
 from caloforge.units import GeV
 
@@ -183,3 +184,31 @@ def test_hadron_runs_do_not_depend_on_workers_or_chunks(tmp_path) -> None:
     run(spec, tmp_path / "a.h5", workers=1, chunk_size=3)
     run(spec, tmp_path / "b.h5", workers=2, chunk_size=4)
     np.testing.assert_array_equal(read_showers(tmp_path / "a.h5").showers, read_showers(tmp_path / "b.h5").showers)
+
+
+# Known deviation (README, "What is not modelled"): at 100 GeV the showers are ~25 % deeper than
+# Bock's (2.08-2.14 vs 1.69 lambda_I, seeds 3 and 8); strict, so that a fix shows up here.
+DEEP_AT_100_GEV = pytest.mark.xfail(strict=True, reason="pion showers ~25 % deeper than Bock et al. at 100 GeV")
+
+
+@pytest.mark.slow  # ~20 s
+@pytest.mark.parametrize(("e_gev", "n"), [(10, 300), pytest.param(100, 80, marks=DEEP_AT_100_GEV)])
+def test_pion_profile_after_the_start_follows_bock(e_gev: int, n: int) -> None:
+    """The signal-weighted mean depth of pion showers after their first interaction agrees with
+    the Bock et al. parameterisation (1.24 / 1.69 lambda_I at 10 / 100 GeV in this block) within
+    20 %: Bock's two-term fit describes its iron and uranium data to ~10 %, and other
+    calorimeters (ATLAS Tile, hep-ex/9912028) and Geant4 physics lists differ from it by 10-20 %.
+    The statistical error of the mean is 4 % at 10 GeV (300 showers, 0.9 lambda_I spread per
+    shower) and 4 % at 100 GeV (80 showers, 0.8 lambda_I)."""
+    geo = get_geometry(HCAL)
+    period = sum(s.thickness for s in geo.slabs[:2])
+    lam = period / sum(s.thickness * s.mean_over(lambda m: 0.1 / m.interaction_length_cm) for s in geo.slabs[:2])
+    x0 = period / float(geo.slab_depths_X0()[:2].sum())
+    centres = 0.5 * (geo.z_edges()[1:] + geo.z_edges()[:-1])
+    layer_z = centres[[s.active for s in geo.slabs]]
+    d = simulate_detailed(HCAL, "pi+", np.full(n, e_gev * GeV), seed=8)
+    start = d.accounting[:, mc_api.FIRST_NUCLEAR_Z]
+    ok = np.isfinite(start)
+    layers = d.showers.showers.reshape(n, len(layer_z), -1).sum(axis=2)
+    depth = mean_depth_after_start(layers[ok], layer_z, start[ok], lam)
+    assert depth == pytest.approx(bock_mean_depth(e_gev, x0 / lam), rel=0.20)
