@@ -17,7 +17,7 @@ ROOT = Path(caloforge.__file__).parent
 LAYERS = {
     0: {"_version", "errors", "units", "atomic", "registry", "config", "terminal", "progress"},
     1: {"geometry", "io", "preprocessing", "sampling", "export"},
-    2: {"mc", "models", "validate"},
+    2: {"mc", "models", "validate", "tasks"},
     3: {"training", "bench"},
     4: {"report"},
     5: {"stages"},

@@ -27,7 +27,8 @@ from caloforge.mc import Cuts
 from caloforge.models import ShowerModel, load_model
 from caloforge.units import GeV, MeV, TeV, keV
 
-__all__ = ["Cuts", "GeV", "Geometry", "MeV", "ShowerModel", "Showers", "TeV", "evaluate", "get_geometry", "keV",
+__all__ = ["Cuts", "GeV", "Geometry", "MeV", "ShowerModel", "Showers", "TeV", "ep_separation", "evaluate",
+           "get_geometry", "keV",
            "list_geometries", "load_model", "read_showers", "simulate", "train", "write_showers"]
 
 
@@ -92,3 +93,25 @@ def evaluate(reference: Showers | str | os.PathLike[str], generated: Showers | s
         return run_evaluation(ref, gen, geo, Path(out), seed=seed, quick=quick, threshold=threshold, files=files)
     with tempfile.TemporaryDirectory() as tmp:
         return run_evaluation(ref, gen, geo, Path(tmp), seed=seed, quick=quick, threshold=threshold, files=files)
+
+
+def ep_separation(electrons: Showers | str | os.PathLike[str], protons: Showers | str | os.PathLike[str],
+                  test_electrons: Showers | str | os.PathLike[str] | None = None,
+                  test_protons: Showers | str | os.PathLike[str] | None = None,
+                  out: str | os.PathLike[str] | None = None, seed: int = 0, **settings: Any) -> dict[str, Any]:
+    """The e/p BDT of ``caloforge physics ep-separation``: trained on (electrons, protons), the
+    proton rejection measured on the test samples (or on a seeded half of the training ones) in
+    bins of measured energy; ``settings`` are fields of ``caloforge.tasks.ep_separation.EPConfig``
+    (bins_gev, efficiencies, use_cells, ...). With ``out`` also its JSON and plots there."""
+    from caloforge.stages.physics import ep_separation_samples
+    from caloforge.tasks.ep_separation import EPConfig
+
+    def load(x: Showers | str | os.PathLike[str]) -> Showers:
+        return x if isinstance(x, Showers) else read_showers(x)
+
+    if (test_electrons is None) != (test_protons is None):
+        raise InputError("give both test_electrons and test_protons, or neither")
+    tests = None if test_electrons is None or test_protons is None else (load(test_electrons), load(test_protons))
+    return ep_separation_samples(load(electrons), load(protons), None if out is None else Path(out), tests,
+                                 config=EPConfig(seed=seed, **settings))
+

@@ -13,6 +13,7 @@ from caloforge.cli import (
     generate_cmd,
     geometry_cmd,
     info_cmd,
+    physics_cmd,
     simulate_cmd,
     train_cmd,
 )
@@ -49,6 +50,7 @@ app.command("export")(export_cmd.export)
 app.command("bench")(bench_cmd.bench)
 app.command("demo")(demo_cmd.demo)
 app.command("evaluate")(evaluate_cmd.evaluate)
+app.add_typer(physics_cmd.app, name="physics")
 
 
 def main() -> None:

@@ -1,0 +1,80 @@
+"""Plots of the physics tasks, mplhep (ROOT) style: ROC curves as rejection (log) vs efficiency
+per bin of measured energy, BDT score distributions per particle."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import mplhep as hep  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from caloforge.report.plots import STYLE  # noqa: E402
+
+
+def roc_figure(result: dict, label: str = "") -> Figure:
+    """Proton rejection vs electron efficiency, one curve per bin of measured energy; the points
+    where no proton passes are drawn at the lower limit N (open markers)."""
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for b in result["bins"]:
+            roc = b["roc"]
+            eff = np.array(roc["efficiency"])
+            rej = np.array([np.nan if r is None else r for r in roc["rejection"]], dtype=float)
+            lo, hi = b["bin_gev"]
+            line, = ax.plot(eff, rej, label=f"{lo:g}-{hi:g} GeV ({b['n_protons']} p)")
+            limit = np.isnan(rej)
+            if limit.any():
+                ax.plot(eff[limit], np.full(limit.sum(), b["n_protons"]), ls="none", marker="^", mfc="none",
+                        color=line.get_color())
+        ax.set_yscale("log")
+        ax.set_xlabel("electron efficiency")
+        ax.set_ylabel("proton rejection")
+        ax.legend(fontsize=12, title=label or None)
+        hep.label.exp_text("CaloForge", "e/p BDT", ax=ax, loc=0, fontsize=14)
+    return fig
+
+
+def score_figure(result: dict) -> Figure:
+    """BDT score (log-odds) of electrons and protons, unit-normalised, log y."""
+    s_e, s_p = np.array(result["scores"]["electron"]), np.array(result["scores"]["proton"])
+    edges = np.linspace(min(s_e.min(), s_p.min()), max(s_e.max(), s_p.max()), 61)
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for scores, label, colour in ((s_e, "electrons", "tab:blue"), (s_p, "protons", "tab:red")):
+            h, _ = np.histogram(scores, edges)
+            hep.histplot(h / max(h.sum(), 1), edges, ax=ax, label=f"{label} ({len(scores)})", color=colour)
+        ax.set_yscale("log")
+        ax.set_xlabel("BDT score (log-odds)")
+        ax.set_ylabel("fraction of showers")
+        ax.legend(fontsize=12)
+    return fig
+
+
+def resolution_figure(report: dict) -> Figure:
+    """Linearity (top) and sigma_68/E vs E with the a/sqrt(E) (+) b fits (bottom), before and
+    after the regression."""
+    e = np.array(report["energies_gev"])
+    grid = np.geomspace(e.min(), e.max(), 200)
+    with plt.style.context(STYLE):
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 9), sharex=True, height_ratios=(1, 2))
+        for key, label, colour in (("reconstructed", "visible (electron scale)", "tab:gray"),
+                                   ("corrected", "after the regression", "tab:blue")):
+            r = report[key]
+            top.plot(e, r["linearity"], marker="o", color=colour, label=label)
+            bottom.errorbar(e, 100 * np.array(r["resolution"]), yerr=100 * np.array(r["resolution_err"]), marker="o",
+                            ls="none", color=colour)
+            if r["fit"]:
+                a, b = r["fit"]["a"], r["fit"]["b"]
+                bottom.plot(grid, 100 * np.sqrt(a * a / grid + b * b), color=colour,
+                            label=f"{label}: {100 * a:.1f} %/$\\sqrt{{E}}$ $\\oplus$ {100 * b:.2f} %")
+        top.axhline(1.0, color="black", lw=0.8)
+        top.set_ylabel(r"median $E/E_\mathrm{true}$")
+        top.legend(fontsize=11)
+        bottom.set_xscale("log")
+        bottom.set_xlabel(r"$E_\mathrm{true}$ [GeV]")
+        bottom.set_ylabel(r"$\sigma_{68}/E$ [%]")
+        bottom.legend(fontsize=11)
+    return fig

@@ -1,0 +1,118 @@
+"""Stage ``physics``: the physics tasks on shower files, with their plots and JSON.
+
+``ep_separation_files`` trains the e/p BDT on one pair of files and measures it on an
+independent pair (or on a seeded split of the first pair, when no test files are given), then
+writes OUT/ep_separation.json and OUT/plots/{roc,bdt_scores}.png atomically. ``energy_regression_files``
+trains the energy regression on electrons of a continuum of energies and measures linearity and
+resolution on electrons at discrete energies: OUT/energy_regression.json, OUT/plots/resolution.png."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from caloforge.atomic import atomic_path, write_text_atomic
+from caloforge.errors import InputError
+from caloforge.geometry import get_geometry
+from caloforge.io import Showers, read_showers
+from caloforge.report.physics_plots import resolution_figure, roc_figure, score_figure
+from caloforge.report.plots import figure_png
+from caloforge.stages.evaluate import json_ready
+from caloforge.tasks.energy_regression import EnergyRegressor, RegressionConfig, check_electrons, regression_report
+from caloforge.tasks.ep_separation import EPConfig, EPSeparator, check_particles
+
+
+def split(showers: Showers, test_fraction: float, rng: np.random.Generator) -> tuple[Showers, Showers]:
+    """(train, test) halves drawn at random; neither is empty."""
+    n_test = int(round(test_fraction * len(showers)))
+    if not 0 < n_test < len(showers):
+        raise InputError(f"a test fraction of {test_fraction} leaves an empty sample of {len(showers)} showers")
+    order = rng.permutation(len(showers))
+    return showers.subset(np.sort(order[n_test:])), showers.subset(np.sort(order[:n_test]))
+
+
+def ep_separation_files(electrons: Path, protons: Path, out_dir: Path, test_electrons: Path | None = None,
+                        test_protons: Path | None = None, test_fraction: float = 0.5,
+                        config: EPConfig | None = None, geometry: str | None = None) -> dict:
+    """Train and measure the e/p BDT on files; returns the results written to OUT/ep_separation.json."""
+    if (test_electrons is None) != (test_protons is None):
+        raise InputError("give both --test-electrons and --test-protons, or neither")
+    tests = None if test_electrons is None or test_protons is None else (read_showers(test_electrons),
+                                                                          read_showers(test_protons))
+    files = {"electrons": str(electrons), "protons": str(protons), "test_electrons": str(test_electrons or ""),
+             "test_protons": str(test_protons or "")}
+    return ep_separation_samples(read_showers(electrons), read_showers(protons), out_dir, tests, test_fraction,
+                                 config, geometry, files)
+
+
+def ep_separation_samples(train_e: Showers, train_p: Showers, out_dir: Path | None,
+                          tests: tuple[Showers, Showers] | None = None, test_fraction: float = 0.5,
+                          config: EPConfig | None = None, geometry: str | None = None,
+                          files: dict[str, str] | None = None) -> dict:
+    """Train on (train_e, train_p), measure on ``tests`` or on a seeded split; with ``out_dir``
+    write ep_separation.json and the plots there."""
+    config = config or EPConfig()
+    geo = get_geometry(geometry or train_e.geometry or train_p.geometry or "ams-ecal")
+    if tests is None:
+        rng = np.random.default_rng(config.seed)
+        train_e, test_e = split(train_e, test_fraction, rng)
+        train_p, test_p = split(train_p, test_fraction, rng)
+    else:
+        test_e, test_p = tests
+    separator = EPSeparator(geo, config)
+    check_particles(train_e, train_p, geo)
+    check_particles(test_e, test_p, geo)
+    separator.calibrate(train_e).usable_bins(test_e, test_p)  # refuse before minutes of training
+    start = time.perf_counter()
+    separator.fit(train_e, train_p)
+    train_s = time.perf_counter() - start
+    result = separator.evaluate(test_e, test_p)
+    result.update(geometry=geo.name, independent_test_sample=tests is not None, train_seconds=train_s,
+                  n_train_electrons=len(train_e), n_train_protons=len(train_p), files=files or {})
+    if out_dir is not None:
+        _write_plots(out_dir, {"roc": roc_figure(result), "bdt_scores": score_figure(result)})
+        write_text_atomic(out_dir / "ep_separation.json", json.dumps(json_ready(result), indent=1))
+    return result
+
+
+def _write_plots(out_dir: Path, figures: dict) -> None:
+    plots = out_dir / "plots"
+    plots.mkdir(parents=True, exist_ok=True)
+    for name, fig in figures.items():
+        with atomic_path(plots / f"{name}.png") as tmp:
+            tmp.write_bytes(figure_png(fig))
+
+
+def energy_regression_samples(train: Showers, test: Showers, out_dir: Path | None,
+                              config: RegressionConfig | None = None, geometry: str | None = None,
+                              files: dict[str, object] | None = None) -> dict:
+    """Train the regression on ``train``, report on ``test``; with ``out_dir`` write JSON and plot."""
+    config = config or RegressionConfig()
+    geo = get_geometry(geometry or train.geometry or test.geometry or "ams-ecal")
+    check_electrons(train, geo)
+    check_electrons(test, geo)
+    points, counts = np.unique(test.energies, return_counts=True)
+    if (counts >= 20).sum() < 2:  # the same rule as resolution_table, before minutes of training
+        raise InputError(f"the test showers come at {len(points)} energies; the resolution needs >= 2 incident "
+                         "energies with >= 20 showers each (simulate with --energy 10GeV,100GeV,...)")
+    start = time.perf_counter()
+    regressor = EnergyRegressor(geo, config).fit(train)
+    report = regression_report(regressor, test)
+    report.update(geometry=geo.name, train_seconds=time.perf_counter() - start, n_train=len(train),
+                  files=files or {})
+    if out_dir is not None:
+        _write_plots(out_dir, {"resolution": resolution_figure(report)})
+        write_text_atomic(out_dir / "energy_regression.json", json.dumps(json_ready(report), indent=1))
+    return report
+
+
+def energy_regression_files(train: Path, tests: list[Path], out_dir: Path, config: RegressionConfig | None = None,
+                            geometry: str | None = None) -> dict:
+    """``energy_regression_samples`` on files (the test files are joined)."""
+    test = Showers.concatenate([read_showers(p) for p in tests])
+    return energy_regression_samples(read_showers(train), test, out_dir, config, geometry,
+                                     {"train": str(train), "test": [str(p) for p in tests]})
+
