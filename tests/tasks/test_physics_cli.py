@@ -76,3 +76,16 @@ def test_energy_regression_from_the_command_line(tmp_path: Path) -> None:
     assert data["energies_gev"] == [10.0, 20.0, 50.0] and data["corrected"]["fit"] is not None
     assert (out / "plots" / "resolution.png").stat().st_size > 1000
     _one_line_error(runner.invoke(app, [*base, "--test", str(tmp_path / "train.h5"), "--force"]), "energies")
+
+
+def test_anomaly_from_the_command_line(tmp_path: Path) -> None:
+    f = _files(tmp_path)
+    write_showers(tmp_path / "held_out.h5", synthetic_showers(200, 9, 4.0, 1.0, "electron"))
+    out = tmp_path / "anomaly"
+    base = ["physics", "anomaly", "--train", str(f["e"]), "--out", str(out), "--epochs", "5"]
+    result = runner.invoke(app, [*base, "--test", str(tmp_path / "held_out.h5"), "--protons", str(f["p"])])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "anomaly.json").read_text())
+    assert set(data["flagging"]) == {"proton", "dead_cell", "hot_cell", "noisy_layer"}
+    assert (out / "plots" / "anomaly_scores.png").exists()
+    _one_line_error(runner.invoke(app, [*base, "--test", str(f["p"]), "--force"]), "needs electron")

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from caloforge.cli.common import FORCE_OPTION, SEED_OPTION, handle_errors, out, refuse_existing
 
-app = typer.Typer(help="Physics tasks on shower files: e/p separation (more to come).", no_args_is_help=True)
+app = typer.Typer(help="Physics tasks on shower files: e/p separation, energy regression, anomaly detection.",
+                  no_args_is_help=True)
 
 
 def _floats(text: str, what: str) -> tuple[float, ...]:
@@ -101,3 +102,32 @@ def energy_regression(
             out.print(f"{key}: a = {100 * fit['a']:.2f} ± {100 * fit['a_err']:.2f} %/√GeV, "
                       f"b = {100 * fit['b']:.2f} ± {100 * fit['b_err']:.2f} %")
     out.print(f"wrote {out_dir / 'energy_regression.json'} and {out_dir / 'plots'}/")
+
+
+@app.command("anomaly")
+@handle_errors
+def anomaly(
+    train: Path = typer.Option(..., "--train", help="Electron showers to train the autoencoder on (HDF5)."),
+    test: Path = typer.Option(..., "--test", help="Held-out electron showers; faults are injected into copies."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder: anomaly.json, plots/."),
+    protons: Path = typer.Option(None, "--protons", help="Proton showers: how well the score flags those that "
+                                 "shower."),
+    min_proton_energy: float = typer.Option(2.0, "--min-proton-energy", min=0.0, help="Protons count as "
+                                            "showering from this measured energy (GeV)."),
+    epochs: int = typer.Option(40, "--epochs", min=1, help="Training epochs of the autoencoder."),
+    seed: int = SEED_OPTION,
+    force: bool = FORCE_OPTION,
+) -> None:
+    """Train an autoencoder on electron showers; report how its reconstruction error flags dead
+    and hot channels, noisy layers and protons (AUC, efficiency at 1 % and 10 % false positives)."""
+    from caloforge.stages.physics import anomaly_files
+    from caloforge.tasks.anomaly import AnomalyConfig
+
+    refuse_existing(out_dir / "anomaly.json", force, "an earlier anomaly study")
+    report = anomaly_files(train, test, out_dir, protons, min_proton_energy, AnomalyConfig(epochs=epochs, seed=seed))
+    table = Table("anomaly", "showers", "AUC", "flagged at 1 % false positives", "at 10 %", title="anomaly score")
+    for name, f in report["flagging"].items():
+        table.add_row(name, str(f["n_anomalous"]), f"{f['auc']:.3f}", f"{f['efficiency_at_fpr_0.01']:.3f}",
+                      f"{f['efficiency_at_fpr_0.1']:.3f}")
+    out.print(table)
+    out.print(f"wrote {out_dir / 'anomaly.json'} and {out_dir / 'plots'}/")

@@ -33,7 +33,7 @@ def roc_figure(result: dict, label: str = "") -> Figure:
         ax.set_xlabel("electron efficiency")
         ax.set_ylabel("proton rejection")
         ax.legend(fontsize=12, title=label or None)
-        hep.label.exp_text("CaloForge", "e/p BDT", ax=ax, loc=0, fontsize=14)
+        ax.set_title("CaloForge e/p BDT", loc="left", fontsize=16)
     return fig
 
 
@@ -77,4 +77,25 @@ def resolution_figure(report: dict) -> Figure:
         bottom.set_xlabel(r"$E_\mathrm{true}$ [GeV]")
         bottom.set_ylabel(r"$\sigma_{68}/E$ [%]")
         bottom.legend(fontsize=11)
+    return fig
+
+
+def anomaly_figure(report: dict) -> Figure:
+    """Anomaly-score distributions (log x) of the held-out electrons and of every anomalous sample."""
+    scores = {k: np.array(v) for k, v in report["scores"].items()}
+    every = np.concatenate(list(scores.values()))
+    edges = np.geomspace(max(every.min(), 1e-6), every.max() * 1.01, 61)
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for name, s in scores.items():
+            h, _ = np.histogram(np.clip(s, edges[0], edges[-1]), edges)
+            auc = report["flagging"].get(name, {}).get("auc")
+            label = name if auc is None else f"{name} (AUC {auc:.3f})"
+            hep.histplot(h / max(h.sum(), 1), edges, ax=ax, label=label, lw=2 if name == "electron" else 1.2,
+                         color="black" if name == "electron" else None)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("anomaly score (error / electrons' median)")
+        ax.set_ylabel("fraction of showers")
+        ax.legend(fontsize=11)
     return fig

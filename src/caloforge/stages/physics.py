@@ -4,7 +4,9 @@
 independent pair (or on a seeded split of the first pair, when no test files are given), then
 writes OUT/ep_separation.json and OUT/plots/{roc,bdt_scores}.png atomically. ``energy_regression_files``
 trains the energy regression on electrons of a continuum of energies and measures linearity and
-resolution on electrons at discrete energies: OUT/energy_regression.json, OUT/plots/resolution.png."""
+resolution on electrons at discrete energies: OUT/energy_regression.json, OUT/plots/resolution.png.
+``anomaly_files`` trains the autoencoder on electrons and reports how its score flags injected
+faults and showering protons: OUT/anomaly.json, OUT/plots/anomaly_scores.png."""
 
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ from caloforge.atomic import atomic_path, write_text_atomic
 from caloforge.errors import InputError
 from caloforge.geometry import get_geometry
 from caloforge.io import Showers, read_showers
-from caloforge.report.physics_plots import resolution_figure, roc_figure, score_figure
+from caloforge.report.physics_plots import anomaly_figure, resolution_figure, roc_figure, score_figure
 from caloforge.report.plots import figure_png
 from caloforge.stages.evaluate import json_ready
+from caloforge.tasks.anomaly import AnomalyConfig, AnomalyDetector, anomaly_report
 from caloforge.tasks.energy_regression import EnergyRegressor, RegressionConfig, check_electrons, regression_report
-from caloforge.tasks.ep_separation import EPConfig, EPSeparator, check_particles
+from caloforge.tasks.ep_separation import EPConfig, EPSeparator, check_particles, light_per_mev
+from caloforge.tasks.faults import FAULTS, inject
 
 
 def split(showers: Showers, test_fraction: float, rng: np.random.Generator) -> tuple[Showers, Showers]:
@@ -115,4 +119,42 @@ def energy_regression_files(train: Path, tests: list[Path], out_dir: Path, confi
     test = Showers.concatenate([read_showers(p) for p in tests])
     return energy_regression_samples(read_showers(train), test, out_dir, config, geometry,
                                      {"train": str(train), "test": [str(p) for p in tests]})
+
+
+def anomaly_samples(train: Showers, test: Showers, out_dir: Path | None, protons: Showers | None = None,
+                    min_proton_gev: float = 2.0, config: AnomalyConfig | None = None, geometry: str | None = None,
+                    files: dict[str, str] | None = None) -> dict:
+    """Train the autoencoder on ``train`` electrons; flag faults injected into ``test`` (one
+    copy per fault, seeded) and the ``protons`` that shower (measured energy >= min_proton_gev)."""
+    config = config or AnomalyConfig()
+    geo = get_geometry(geometry or train.geometry or test.geometry or "ams-ecal")
+    check_electrons(test, geo)
+    anomalies: dict[str, Showers] = {}
+    if protons is not None:
+        check_particles(train, protons, geo)
+        showering = protons.total_energy() / light_per_mev(train) / 1000.0 >= min_proton_gev
+        if showering.sum() < 10:
+            raise InputError(f"only {int(showering.sum())} protons leave >= {min_proton_gev:g} GeV: the proton "
+                             "AUC needs >= 10")
+        anomalies["proton"] = protons.subset(np.flatnonzero(showering))
+    start = time.perf_counter()
+    detector = AnomalyDetector(geo, config).fit(train)
+    rng = np.random.default_rng(config.seed)
+    for fault in FAULTS:
+        anomalies[fault] = inject(test, geo, fault, rng)
+    report = anomaly_report(detector, test, anomalies)
+    report.update(geometry=geo.name, train_seconds=time.perf_counter() - start, n_train=len(train),
+                  min_proton_gev=min_proton_gev, files=files or {})
+    if out_dir is not None:
+        _write_plots(out_dir, {"anomaly_scores": anomaly_figure(report)})
+        write_text_atomic(out_dir / "anomaly.json", json.dumps(json_ready(report), indent=1))
+    return report
+
+
+def anomaly_files(train: Path, test: Path, out_dir: Path, protons: Path | None = None, min_proton_gev: float = 2.0,
+                  config: AnomalyConfig | None = None) -> dict:
+    """``anomaly_samples`` on files."""
+    return anomaly_samples(read_showers(train), read_showers(test), out_dir,
+                           None if protons is None else read_showers(protons), min_proton_gev, config,
+                           files={"train": str(train), "test": str(test), "protons": str(protons or "")})
 
