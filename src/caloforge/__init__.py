@@ -11,9 +11,9 @@ from typing import Any
 
 from caloforge._version import __version__
 
-__all__ = ["Cuts", "GeV", "Geometry", "MeV", "ShowerModel", "Showers", "TeV", "__version__", "ep_separation",
-           "evaluate", "get_geometry", "keV", "list_geometries", "load_model", "read_showers", "simulate", "train",
-           "write_showers"]
+__all__ = ["Cuts", "GeV", "Geometry", "MeV", "ShowerModel", "Showers", "TeV", "__version__", "anomaly",
+           "energy_regression", "ep_separation", "evaluate", "get_geometry", "keV", "list_geometries", "load_model",
+           "read_showers", "simulate", "train", "write_showers"]
 
 
 def __getattr__(name: str) -> Any:

@@ -27,8 +27,8 @@ from caloforge.mc import Cuts
 from caloforge.models import ShowerModel, load_model
 from caloforge.units import GeV, MeV, TeV, keV
 
-__all__ = ["Cuts", "GeV", "Geometry", "MeV", "ShowerModel", "Showers", "TeV", "ep_separation", "evaluate",
-           "get_geometry", "keV",
+__all__ = ["Cuts", "GeV", "Geometry", "MeV", "ShowerModel", "Showers", "TeV", "anomaly", "energy_regression",
+           "ep_separation", "evaluate", "get_geometry", "keV",
            "list_geometries", "load_model", "read_showers", "simulate", "train", "write_showers"]
 
 
@@ -106,12 +106,38 @@ def ep_separation(electrons: Showers | str | os.PathLike[str], protons: Showers 
     from caloforge.stages.physics import ep_separation_samples
     from caloforge.tasks.ep_separation import EPConfig
 
-    def load(x: Showers | str | os.PathLike[str]) -> Showers:
-        return x if isinstance(x, Showers) else read_showers(x)
-
     if (test_electrons is None) != (test_protons is None):
         raise InputError("give both test_electrons and test_protons, or neither")
-    tests = None if test_electrons is None or test_protons is None else (load(test_electrons), load(test_protons))
-    return ep_separation_samples(load(electrons), load(protons), None if out is None else Path(out), tests,
+    tests = None if test_electrons is None or test_protons is None else (_load(test_electrons), _load(test_protons))
+    return ep_separation_samples(_load(electrons), _load(protons), None if out is None else Path(out), tests,
                                  config=EPConfig(seed=seed, **settings))
+
+
+def _load(x: Showers | str | os.PathLike[str]) -> Showers:
+    return x if isinstance(x, Showers) else read_showers(x)
+
+
+def energy_regression(train: Showers | str | os.PathLike[str], test: Showers | str | os.PathLike[str],
+                      out: str | os.PathLike[str] | None = None, seed: int = 0, **settings: Any) -> dict[str, Any]:
+    """The BDT energy correction of ``caloforge physics energy-regression``: trained on ``train``
+    electrons (a continuum of energies), linearity and resolution fits on ``test`` (discrete
+    energies); ``settings`` are fields of ``caloforge.tasks.energy_regression.RegressionConfig``."""
+    from caloforge.stages.physics import energy_regression_samples
+    from caloforge.tasks.energy_regression import RegressionConfig
+
+    return energy_regression_samples(_load(train), _load(test), None if out is None else Path(out),
+                                     RegressionConfig(seed=seed, **settings))
+
+
+def anomaly(train: Showers | str | os.PathLike[str], test: Showers | str | os.PathLike[str],
+            protons: Showers | str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None,
+            seed: int = 0, **settings: Any) -> dict[str, Any]:
+    """The autoencoder anomaly score of ``caloforge physics anomaly``: trained on ``train``
+    electrons, how it flags faults injected into ``test`` and the showering ``protons``;
+    ``settings`` are fields of ``caloforge.tasks.anomaly.AnomalyConfig``."""
+    from caloforge.stages.physics import anomaly_samples
+    from caloforge.tasks.anomaly import AnomalyConfig
+
+    return anomaly_samples(_load(train), _load(test), None if out is None else Path(out),
+                           None if protons is None else _load(protons), config=AnomalyConfig(seed=seed, **settings))
 

@@ -74,3 +74,12 @@ def test_bad_inputs_are_refused() -> None:
         sep.evaluate(e.subset(slice(0, 30)), p)  # 30 electrons cannot place a 95 % cut
     with pytest.raises(InputError, match="between 0 and 1"):
         EPConfig(efficiencies=(1.0,))
+
+
+def test_cnn_separates_two_clearly_different_populations() -> None:
+    """The image classifier on the same clearly different populations: few protons pass 90 %."""
+    config = EPConfig(bins_gev=(5.0, 100.0), classifier="cnn", cnn_epochs=4, seed=3)
+    sep = EPSeparator(get_geometry(GEOMETRY), config).fit(
+        synthetic_showers(400, 1, 4.0, 1.0, "electron"), synthetic_showers(400, 2, 9.0, 3.0, "proton"))
+    res = sep.evaluate(synthetic_showers(300, 3, 4.0, 1.0, "electron"), synthetic_showers(1000, 4, 9.0, 3.0, "proton"))
+    assert res["bins"][0]["rejections"][0]["rejection_low"] > 100

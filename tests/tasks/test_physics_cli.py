@@ -75,7 +75,7 @@ def test_energy_regression_from_the_command_line(tmp_path: Path) -> None:
     data = json.loads((out / "energy_regression.json").read_text())
     assert data["energies_gev"] == [10.0, 20.0, 50.0] and data["corrected"]["fit"] is not None
     assert (out / "plots" / "resolution.png").stat().st_size > 1000
-    _one_line_error(runner.invoke(app, [*base, "--test", str(tmp_path / "train.h5"), "--force"]), "energies")
+    _one_line_error(runner.invoke(app, [*base, "--test", str(tmp_path / "t0.h5"), "--force"]), "energies")
 
 
 def test_anomaly_from_the_command_line(tmp_path: Path) -> None:

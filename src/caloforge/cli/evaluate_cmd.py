@@ -58,6 +58,8 @@ def evaluate(
                                     "(default: 1 MeV ds1-like, 15.15 keV ds2/ds3-like, else 0.1)."),
     bench: Path = typer.Option(None, "--bench", help="Speed table of `caloforge bench` to embed "
                                "in the report: its output folder, bench.json or bench.md."),
+    physics: Path = typer.Option(None, "--physics", help="Generator-in-the-loop study of `caloforge physics "
+                                 "in-the-loop` to embed in the report and metrics.json: its folder or physics.json."),
     force: bool = FORCE_OPTION,
 ) -> None:
     """Compare generated showers with a reference: features, separation powers, W1, classifier
@@ -70,7 +72,7 @@ def evaluate(
             refuse_existing(out_dir / label / "metrics.json", force, "an earlier evaluation")
     start = time.perf_counter()
     result = evaluate_many(reference, list(generated), out_dir, seed=seed, quick=quick, geometry=geometry,
-                           max_showers=max_showers, threshold=threshold, bench=bench)
+                           max_showers=max_showers, threshold=threshold, bench=bench, physics=physics)
     for label, metrics in result.get("models", {"": result}).items():
         table = summary_table(metrics)
         if label:

@@ -23,10 +23,9 @@ def _floats(text: str, what: str) -> tuple[float, ...]:
 
 
 def _fmt_rejection(r: dict) -> str:
-    low = f"{r['rejection_low']:.3g}"
-    if r["rejection"] is None:
-        return f"> {low} (no proton passes)"
-    return f"{r['rejection']:.3g} [{low}, {r['rejection_high']:.3g}]"
+    from caloforge.tasks.in_the_loop import rejection_text
+
+    return rejection_text(r)
 
 
 @app.command("ep-separation")
@@ -47,16 +46,19 @@ def ep_separation(
                                      "the rejection at."),
     shape_only: bool = typer.Option(False, "--shape-only", help="Only the shower-shape variables, not the "
                                     "cells."),
+    classifier: str = typer.Option("bdt", "--classifier", help="bdt (gradient-boosted trees on cells and "
+                                   "shower shape) or cnn (convolutional network on the x and y views)."),
+    cnn_epochs: int = typer.Option(15, "--cnn-epochs", min=1, help="Training epochs of the CNN."),
     seed: int = SEED_OPTION,
     force: bool = FORCE_OPTION,
 ) -> None:
-    """Train a BDT to separate electrons from protons and quote the proton rejection at fixed
+    """Train a BDT (or a CNN) to separate electrons from protons and quote the proton rejection at fixed
     electron efficiency in bins of measured energy (Clopper-Pearson 68 % intervals)."""
     from caloforge.stages.physics import ep_separation_files
     from caloforge.tasks.ep_separation import EPConfig
 
     config = EPConfig(bins_gev=_floats(bins, "--bins"), efficiencies=_floats(efficiencies, "--efficiencies"),
-                      use_cells=not shape_only, seed=seed)
+                      use_cells=not shape_only, classifier=classifier, cnn_epochs=cnn_epochs, seed=seed)
     refuse_existing(out_dir / "ep_separation.json", force, "an earlier e/p separation")
     result = ep_separation_files(electrons, protons, out_dir, test_electrons, test_protons, test_fraction, config)
     table = Table("measured energy (GeV)", "electrons", "protons",
@@ -131,3 +133,41 @@ def anomaly(
                       f"{f['efficiency_at_fpr_0.1']:.3f}")
     out.print(table)
     out.print(f"wrote {out_dir / 'anomaly.json'} and {out_dir / 'plots'}/")
+
+
+@app.command("in-the-loop")
+@handle_errors
+def in_the_loop(
+    model: Path = typer.Option(..., "--run", help="Run folder (or model.pt) of a model trained on "
+                               "electrons and protons."),
+    electrons: Path = typer.Option(..., "--electrons", help="Monte Carlo electrons the tools train on."),
+    protons: Path = typer.Option(..., "--protons", help="Monte Carlo protons the tools train on."),
+    test_electrons: Path = typer.Option(..., "--test-electrons", help="Independent Monte Carlo electrons."),
+    test_protons: Path = typer.Option(..., "--test-protons", help="Independent Monte Carlo protons."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Output folder: physics.json, plots/ (give it to "
+                                 "caloforge evaluate --physics)."),
+    bins: str = typer.Option("2,5,10,20,50,100,200,1000", "--bins", help="Bins of measured energy (GeV)."),
+    seed: int = SEED_OPTION,
+    force: bool = FORCE_OPTION,
+) -> None:
+    """Judge a generator by the physics: e/p rejection, energy regression and anomaly score,
+    trained on Monte Carlo and measured on generated showers, and trained on generated showers and
+    measured on Monte Carlo, beside the Monte Carlo's own answer."""
+    from caloforge.stages.physics import in_the_loop_files
+    from caloforge.tasks.ep_separation import EPConfig
+
+    refuse_existing(out_dir / "physics.json", force, "an earlier in-the-loop study")
+    result = in_the_loop_files(model, electrons, protons, test_electrons, test_protons, out_dir, seed,
+                               EPConfig(bins_gev=_floats(bins, "--bins"), seed=seed))
+    out.print(in_the_loop_table(result))
+    out.print(f"wrote {out_dir / 'physics.json'} and {out_dir / 'plots'}/")
+
+
+def in_the_loop_table(result: dict) -> Table:
+    """The rows of ``caloforge.tasks.in_the_loop.summary_rows`` as a terminal table."""
+    from caloforge.tasks.in_the_loop import ARM_TITLES, summary_rows
+
+    table = Table("figure", *ARM_TITLES, title="physics in the loop (trained → measured on)")
+    for row in summary_rows(result):
+        table.add_row(*row)
+    return table

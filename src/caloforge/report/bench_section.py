@@ -8,13 +8,13 @@ The report reads the JSON and renders the same rows as ``bench.md``
 from __future__ import annotations
 
 import html
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from caloforge.bench.table import HEADER, caption, speed_rows
 from caloforge.errors import InputError
+from caloforge.io.json_input import read_json_input
 
 TITLE = "Speed: model vs Monte Carlo"
 REQUIRED_KEYS = ("conditions", "measurements", "speedups", "peak_rss_mb")
@@ -42,10 +42,7 @@ def bench_json_path(path: str | os.PathLike[str]) -> Path:
 def load_bench(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The measurements of a bench.json (see ``bench_json_path``), checked."""
     p = bench_json_path(path)
-    try:
-        result: Any = json.loads(p.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not valid JSON ({exc})") from None
+    result: Any = read_json_input(p)
     if not isinstance(result, dict) or any(k not in result for k in REQUIRED_KEYS):
         raise InputError(f"{p}: not a bench.json written by caloforge bench (needs keys "
                          f"{', '.join(REQUIRED_KEYS)})")

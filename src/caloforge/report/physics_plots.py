@@ -99,3 +99,72 @@ def anomaly_figure(report: dict) -> Figure:
         ax.set_ylabel("fraction of showers")
         ax.legend(fontsize=11)
     return fig
+
+
+ARM_LABELS = {"mc_mc": "MC → MC", "mc_gen": "MC → generated", "gen_mc": "generated → MC"}
+ARM_COLOURS = {"mc_mc": "black", "mc_gen": "tab:red", "gen_mc": "tab:blue"}
+
+
+def in_the_loop_rejection_figure(ep: dict, efficiency_index: int = 0) -> Figure:
+    """Proton rejection per bin of measured energy for the three arms (trained → measured on),
+    with Clopper-Pearson intervals; arrows where no proton passes (lower limits)."""
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for k, (arm, bins) in enumerate(ep["arms"].items()):
+            names = list(bins)
+            x = np.arange(len(names)) + (k - 1) * 0.15
+            eff = None
+            for xi, name in zip(x, names, strict=True):
+                r = bins[name][efficiency_index]
+                eff = r["efficiency"]
+                low = r["rejection_low"]
+                if r["rejection"] is None:
+                    ax.errorbar(xi, low, yerr=[[0.0], [low]], lolims=True, color=ARM_COLOURS[arm], marker="_")
+                else:
+                    err = [[r["rejection"] - low], [r["rejection_high"] - r["rejection"]]]
+                    ax.errorbar(xi, r["rejection"], yerr=err, color=ARM_COLOURS[arm], marker="o", ls="none")
+            ax.plot([], [], color=ARM_COLOURS[arm], marker="o", ls="none", label=ARM_LABELS[arm])
+        ax.set_xticks(np.arange(len(names)), [f"{n} GeV" for n in names], rotation=30, fontsize=12)
+        ax.set_yscale("log")
+        ax.set_ylabel(f"proton rejection at {eff:.0%} electron efficiency" if eff else "proton rejection")
+        ax.legend(fontsize=12, title="trained → measured on")
+    return fig
+
+
+def in_the_loop_resolution_figure(reg: dict) -> Figure:
+    """sigma_68/E of the corrected energy vs E for the three arms, with their fits."""
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for arm, rep in reg.items():
+            e, r = np.array(rep["energies_gev"]), rep["corrected"]
+            ax.errorbar(e, 100 * np.array(r["resolution"]), yerr=100 * np.array(r["resolution_err"]), marker="o",
+                        ls="none", color=ARM_COLOURS[arm])
+            fit = r["fit"]
+            label = ARM_LABELS[arm]
+            if fit:
+                grid = np.geomspace(e.min(), e.max(), 100)
+                ax.plot(grid, 100 * np.sqrt(fit["a"] ** 2 / grid + fit["b"] ** 2), color=ARM_COLOURS[arm])
+                label += f": {100 * fit['a']:.1f} %/$\\sqrt{{E}}$ $\\oplus$ {100 * fit['b']:.2f} %"
+            ax.plot([], [], color=ARM_COLOURS[arm], marker="o", label=label)
+        ax.set_xscale("log")
+        ax.set_xlabel(r"$E_\mathrm{true}$ [GeV]")
+        ax.set_ylabel(r"corrected $\sigma_{68}/E$ [%]")
+        ax.legend(fontsize=11, title="regression trained → measured on")
+    return fig
+
+
+def in_the_loop_anomaly_figure(anomaly: dict) -> Figure:
+    """Anomaly scores of Monte Carlo and generated electrons under the Monte-Carlo-trained autoencoder."""
+    mc, gen = np.array(anomaly["scores"]["mc"]), np.array(anomaly["scores"]["gen"])
+    edges = np.geomspace(max(min(mc.min(), gen.min()), 1e-6), max(mc.max(), gen.max()) * 1.01, 51)
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for s, label, colour in ((mc, "Monte Carlo electrons", "black"), (gen, "generated electrons", "tab:red")):
+            h, _ = np.histogram(np.clip(s, edges[0], edges[-1]), edges)
+            hep.histplot(h / max(h.sum(), 1), edges, ax=ax, label=f"{label} ({len(s)})", color=colour)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("anomaly score (autoencoder trained on Monte Carlo)")
+        ax.set_ylabel("fraction of showers")
+        ax.legend(fontsize=11, title=f"AUC MC vs generated {anomaly['auc']:.3f} ± {anomaly['auc_standard_error']:.3f}")
+    return fig

@@ -31,6 +31,8 @@ from caloforge.progress import make_progress
 from caloforge.report.bench_section import bench_section
 from caloforge.report.figures import make_figures
 from caloforge.report.html import write_report
+from caloforge.report.physics_section import load_physics, physics_section
+from caloforge.tasks.in_the_loop import summary as in_the_loop_summary
 from caloforge.validate.checks import check_energies, check_fits, resolve_geometry
 from caloforge.validate.metrics import compute_metrics
 from caloforge.validate.verdicts import all_verdicts
@@ -72,7 +74,8 @@ def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.P
              seed: int = 0, quick: bool = False, threshold: float | None = None,
              files: dict[str, str] | None = None,
              extra_sections: Iterable[tuple[str, str]] = (),
-             step: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+             step: Callable[[str], None] = lambda _: None,
+             extra_metrics: dict[str, Any] | None = None) -> dict[str, Any]:
     """Evaluate ``gen`` against ``ref`` and write metrics.json, report.html and plots/ into
     ``out_dir``. ``threshold``: voxel threshold in MeV (None: ``geometry.voxel_threshold``). Returns the
     metrics dict as written. Raises ``InputError`` for mismatched inputs (see ``checks``)."""
@@ -83,6 +86,7 @@ def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.P
     metrics = ev.metrics
     metrics["verdicts"] = all_verdicts(metrics)
     metrics["conditions"] = conditions(ref, gen, geometry, seed, quick, threshold, files)
+    metrics.update(extra_metrics or {})
     metrics = json_ready(metrics)
     figures = make_figures(ev, ref, gen, geometry, threshold)
     step("plots")
@@ -99,15 +103,23 @@ SectionMaker = Callable[[Showers, Showers, Geometry], list[tuple[str, str]]]
 
 def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 0, quick: bool = False,
                    geometry: str | None = None, max_showers: int | None = None, threshold: float | None = None,
-                   bench: Path | None = None, sections: SectionMaker | None = None) -> dict[str, Any]:
+                   bench: Path | None = None, sections: SectionMaker | None = None,
+                   physics: Path | None = None) -> dict[str, Any]:
     """``evaluate`` on two shower files, with a progress bar over its stages.
 
     ``max_showers``: at most this many showers of each file, drawn with ``seed`` (all when the
     file is smaller); ``geometry``: override the files' geometry; ``bench``: a ``caloforge bench``
     result to embed (checked before the long part); ``sections(ref, gen, geometry)``: more report
-    sections (title, HTML) after the speed table.
+    sections (title, HTML) after the speed table; ``physics``: a ``caloforge physics in-the-loop``
+    result (its folder or physics.json) whose table and plots become a section and whose figures go
+    into metrics.json as ``physics_in_the_loop``.
     """
     extra = [bench_section(bench)] if bench is not None else []  # fail before the long part
+    extra_metrics = {}
+    if physics is not None:
+        loop = load_physics(physics)
+        extra.append(physics_section(loop))
+        extra_metrics["physics_in_the_loop"] = in_the_loop_summary(loop)
     rng = np.random.default_rng(seed)
     ref, gen = read_random(reference, max_showers, rng), read_random(generated, max_showers, rng)
     geo = resolve_geometry(ref, gen, geometry)
@@ -119,7 +131,7 @@ def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 
         task = bar.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
         return evaluate(ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
                         files={"reference": str(reference), "generated": str(generated)}, extra_sections=extra,
-                        step=lambda name: bar.update(task, advance=1, status=name))
+                        step=lambda name: bar.update(task, advance=1, status=name), extra_metrics=extra_metrics)
 
 
 def model_labels(paths: list[Path]) -> list[str]:
@@ -146,6 +158,8 @@ def evaluate_many(reference: Path, generated: list[Path], out_dir: Path, **optio
         raise InputError("give at least one generated file (--generated FILE)")
     if len(generated) == 1:
         return evaluate_files(reference, generated[0], out_dir, **options)
+    if options.get("physics") is not None:
+        raise InputError("--physics holds the study of one model: give one --generated file with it")
     from caloforge.report.compare import write_comparison
 
     models = {label: evaluate_files(reference, path, out_dir / label, **options)

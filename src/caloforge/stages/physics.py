@@ -6,13 +6,17 @@ writes OUT/ep_separation.json and OUT/plots/{roc,bdt_scores}.png atomically. ``e
 trains the energy regression on electrons of a continuum of energies and measures linearity and
 resolution on electrons at discrete energies: OUT/energy_regression.json, OUT/plots/resolution.png.
 ``anomaly_files`` trains the autoencoder on electrons and reports how its score flags injected
-faults and showering protons: OUT/anomaly.json, OUT/plots/anomaly_scores.png."""
+faults and showering protons: OUT/anomaly.json, OUT/plots/anomaly_scores.png.
+``in_the_loop_files`` puts a generator in the loop (``caloforge.tasks.in_the_loop``):
+OUT/physics.json and OUT/plots/in_the_loop_*.png, which ``caloforge evaluate --physics`` embeds
+in its report."""
 
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,13 +24,28 @@ from caloforge.atomic import atomic_path, write_text_atomic
 from caloforge.errors import InputError
 from caloforge.geometry import get_geometry
 from caloforge.io import Showers, read_showers
-from caloforge.report.physics_plots import anomaly_figure, resolution_figure, roc_figure, score_figure
+from caloforge.report.physics_plots import (
+    anomaly_figure,
+    in_the_loop_anomaly_figure,
+    in_the_loop_rejection_figure,
+    in_the_loop_resolution_figure,
+    resolution_figure,
+    roc_figure,
+    score_figure,
+)
 from caloforge.report.plots import figure_png
 from caloforge.stages.evaluate import json_ready
 from caloforge.tasks.anomaly import AnomalyConfig, AnomalyDetector, anomaly_report
-from caloforge.tasks.energy_regression import EnergyRegressor, RegressionConfig, check_electrons, regression_report
+from caloforge.tasks.energy_regression import (
+    EnergyRegressor,
+    RegressionConfig,
+    check_electrons,
+    energy_groups,
+    regression_report,
+)
 from caloforge.tasks.ep_separation import EPConfig, EPSeparator, check_particles, light_per_mev
 from caloforge.tasks.faults import FAULTS, inject
+from caloforge.tasks.in_the_loop import anomaly_in_the_loop, ep_in_the_loop, regression_in_the_loop
 
 
 def split(showers: Showers, test_fraction: float, rng: np.random.Generator) -> tuple[Showers, Showers]:
@@ -98,10 +117,9 @@ def energy_regression_samples(train: Showers, test: Showers, out_dir: Path | Non
     geo = get_geometry(geometry or train.geometry or test.geometry or "ams-ecal")
     check_electrons(train, geo)
     check_electrons(test, geo)
-    points, counts = np.unique(test.energies, return_counts=True)
-    if (counts >= 20).sum() < 2:  # the same rule as resolution_table, before minutes of training
-        raise InputError(f"the test showers come at {len(points)} energies; the resolution needs >= 2 incident "
-                         "energies with >= 20 showers each (simulate with --energy 10GeV,100GeV,...)")
+    if len(energy_groups(test.energies.astype(np.float64))[0]) < 2:  # refuse before minutes of training
+        raise InputError(f"the resolution needs >= 2 incident energies (or 1/5-decade bins) with >= 20 showers "
+                         f"each; the {len(test)} test showers do not have them")
     start = time.perf_counter()
     regressor = EnergyRegressor(geo, config).fit(train)
     report = regression_report(regressor, test)
@@ -157,4 +175,58 @@ def anomaly_files(train: Path, test: Path, out_dir: Path, protons: Path | None =
     return anomaly_samples(read_showers(train), read_showers(test), out_dir,
                            None if protons is None else read_showers(protons), min_proton_gev, config,
                            files={"train": str(train), "test": str(test), "protons": str(protons or "")})
+
+
+def generate_like(model: Any, sample: Showers, particle: str, seed: int) -> Showers:
+    """The model's showers at the incident energies of ``sample``, for ``particle``."""
+    several = len(model.spec.particles) > 1
+    showers = model.sample(sample.energies, [particle] if several else None, seed=seed, warn=False)
+    return Showers(sample.energies, showers, {"geometry": model.spec.geometry, "particle": particle,
+                                              "generator": model.name})
+
+
+def in_the_loop_files(model_path: Path, electrons: Path, protons: Path, test_electrons: Path, test_protons: Path,
+                      out_dir: Path, seed: int = 0, ep_config: EPConfig | None = None,
+                      tasks: tuple[str, ...] = ("ep", "regression", "anomaly")) -> dict:
+    """Generate electrons and protons like the four Monte Carlo samples and run the tasks three
+    ways (``caloforge.tasks.in_the_loop``); writes OUT/physics.json and its plots."""
+    from caloforge.models import load_model
+
+    model = load_model(model_path)
+    missing = {"electron", "proton"} - set(model.spec.particles)
+    if missing:
+        raise InputError(f"{model_path}: the model was trained on {', '.join(model.spec.particles) or 'one particle'}"
+                         f", not on {' and '.join(sorted(missing))}: train it on both (caloforge train --data "
+                         "electrons.h5 --data protons.h5)")
+    mc_train = (read_showers(electrons), read_showers(protons))
+    mc_test = (read_showers(test_electrons), read_showers(test_protons))
+    geo = get_geometry(model.spec.geometry)
+    for e, p in (mc_train, mc_test):
+        check_particles(e, p, geo)
+    ep_config = ep_config or EPConfig(seed=seed)
+    EPSeparator(geo, ep_config).calibrate(mc_train[0]).usable_bins(*mc_test)  # refuse before generating
+    start = time.perf_counter()
+    gen_train = (generate_like(model, mc_train[0], "electron", seed),
+                 generate_like(model, mc_train[1], "proton", seed + 1))
+    gen_test = (generate_like(model, mc_test[0], "electron", seed + 2),
+                generate_like(model, mc_test[1], "proton", seed + 3))
+    result: dict = {"model": str(model_path), "generator": model.name, "geometry": geo.name, "seed": seed,
+                    "generate_seconds": time.perf_counter() - start,
+                    "files": {"electrons": str(electrons), "protons": str(protons),
+                              "test_electrons": str(test_electrons), "test_protons": str(test_protons)}}
+    figures = {}
+    if "ep" in tasks:
+        result["ep_separation"] = ep_in_the_loop(geo, mc_train, mc_test, gen_train, gen_test, ep_config)
+        figures["in_the_loop_rejection"] = in_the_loop_rejection_figure(result["ep_separation"])
+    if "regression" in tasks:
+        result["energy_regression"] = regression_in_the_loop(geo, mc_train[0], mc_test[0], gen_train[0], gen_test[0],
+                                                             RegressionConfig(seed=seed))
+        figures["in_the_loop_resolution"] = in_the_loop_resolution_figure(result["energy_regression"])
+    if "anomaly" in tasks:
+        result["anomaly"] = anomaly_in_the_loop(geo, mc_train[0], mc_test[0], gen_test[0], AnomalyConfig(seed=seed))
+        figures["in_the_loop_anomaly"] = in_the_loop_anomaly_figure(result["anomaly"])
+    result["total_seconds"] = time.perf_counter() - start
+    _write_plots(out_dir, figures)
+    write_text_atomic(out_dir / "physics.json", json.dumps(json_ready(result), indent=1))
+    return result
 

@@ -7,7 +7,8 @@ corrects its ECAL energy for the rear leakage from the same variables (arXiv:121
 
 Resolution is quoted as sigma_68 / E: half the width of the central 68.3 % of E / E_true, which
 a Gaussian core gives as its sigma and which the leakage tail does not inflate without bound
-(the error is sigma / sqrt(2 (N - 1)), the Gaussian one), fitted with a/sqrt(E) (+) b."""
+(the error is sigma / sqrt(2 (N - 1)), the Gaussian one), fitted with a/sqrt(E) (+) b, at the
+incident energies of a beam-test-like sample or in 1/5-decade bins of a continuous one."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from caloforge.tasks.shower_shape import check_sample, task_inputs
 
 CENTRAL = 0.6827
 MIN_SHOWERS_PER_POINT = 20
+MAX_DISCRETE_ENERGIES = 20  # more distinct incident energies than this: a continuum, binned
 
 
 @dataclass
@@ -89,21 +91,36 @@ def sigma68(x: np.ndarray) -> float:
     return float(0.5 * (hi - lo))
 
 
-def resolution_table(true_mev: np.ndarray, estimates: dict[str, np.ndarray]) -> dict:
-    """Linearity (median E / E_true) and sigma_68 / E per incident energy, and the a/sqrt(E) (+) b
-    fit of every estimate; showers must come at discrete energies."""
+def energy_groups(true_mev: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(energy of each group in MeV, shower indices of each group): the incident energies when the
+    showers come at a few discrete ones, else bins of 1/5 decade of a continuum (quoted at their
+    geometric mean); groups with fewer than MIN_SHOWERS_PER_POINT showers are dropped."""
     points = np.unique(true_mev)
-    counts = np.array([(true_mev == e).sum() for e in points])
-    keep = counts >= MIN_SHOWERS_PER_POINT
-    if keep.sum() < 2:
-        raise InputError(f"the resolution needs >= 2 incident energies with >= {MIN_SHOWERS_PER_POINT} showers each "
-                         "(simulate with --energy 10GeV,100GeV,...)")
-    points = points[keep]
-    out: dict = {"energies_gev": (points / 1000.0).tolist(), "n": counts[keep].tolist()}
+    if len(points) <= MAX_DISCRETE_ENERGIES:
+        groups = [np.flatnonzero(true_mev == e) for e in points]
+        centres = points
+    else:
+        log_e = np.log10(true_mev)
+        edges = np.arange(np.floor(log_e.min() * 5), np.ceil(log_e.max() * 5) + 1) / 5
+        which = np.clip(np.searchsorted(edges, log_e, side="right") - 1, 0, len(edges) - 2)
+        groups = [np.flatnonzero(which == b) for b in range(len(edges) - 1)]
+        centres = np.array([10 ** log_e[g].mean() if len(g) else 0.0 for g in groups])
+    keep = [i for i, g in enumerate(groups) if len(g) >= MIN_SHOWERS_PER_POINT]
+    return centres[keep], [groups[i] for i in keep]
+
+
+def resolution_table(true_mev: np.ndarray, estimates: dict[str, np.ndarray]) -> dict:
+    """Linearity (median E / E_true) and sigma_68 / E per incident energy (or per energy bin of a
+    continuum), and the a/sqrt(E) (+) b fit of every estimate."""
+    points, groups = energy_groups(true_mev)
+    if len(points) < 2:
+        raise InputError(f"the resolution needs >= 2 incident energies (or 1/5-decade bins) with >= "
+                         f"{MIN_SHOWERS_PER_POINT} showers each; got {len(true_mev)} showers")
+    out: dict = {"energies_gev": (points / 1000.0).tolist(), "n": [len(g) for g in groups]}
     for name, est in estimates.items():
         lin, res, err = [], [], []
-        for e in points:
-            ratio = est[true_mev == e] / e
+        for g in groups:
+            ratio = est[g] / true_mev[g]
             s = sigma68(ratio) / np.median(ratio)
             lin.append(float(np.median(ratio)))
             res.append(s)
