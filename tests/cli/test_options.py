@@ -40,10 +40,11 @@ def test_model_is_a_family_and_run_a_folder() -> None:
     with_model = {name for name, c in commands.items() if any("--model" in o.opts for o in _visible(c))}
     with_run = {name for name, c in commands.items() if any(o.opts[0] in ("--run", "--runs") for o in _visible(c))}
     assert with_model == {"train", "demo"}
-    assert with_run == {"generate", "export", "bench"}
+    assert with_run == {"generate", "export", "bench", "physics in-the-loop"}
 
 
 def test_every_command_that_writes_refuses_to_overwrite_without_force() -> None:
     commands = _commands()
-    for name in ("simulate", "generate", "evaluate", "export", "bench"):
+    for name in ("simulate", "generate", "evaluate", "export", "bench", "physics ep-separation",
+                 "physics energy-regression", "physics anomaly", "physics in-the-loop"):
         assert any("--force" in o.opts for o in _visible(commands[name])), name
