@@ -69,7 +69,7 @@ def resolution_figure(report: dict) -> Figure:
             if r["fit"]:
                 a, b = r["fit"]["a"], r["fit"]["b"]
                 bottom.plot(grid, 100 * np.sqrt(a * a / grid + b * b), color=colour,
-                            label=f"{label}: {100 * a:.1f} %/$\\sqrt{{E}}$ $\\oplus$ {100 * b:.2f} %")
+                            label=f"{label}: {100 * a:.1f} %/√E ⊕ {100 * b:.2f} %")
         top.axhline(1.0, color="black", lw=0.8)
         top.set_ylabel(r"median $E/E_\mathrm{true}$")
         top.legend(fontsize=11)
@@ -126,8 +126,8 @@ def in_the_loop_rejection_figure(ep: dict, efficiency_index: int = 0) -> Figure:
             ax.plot([], [], color=ARM_COLOURS[arm], marker="o", ls="none", label=ARM_LABELS[arm])
         ax.set_xticks(np.arange(len(names)), [f"{n} GeV" for n in names], rotation=30, fontsize=12)
         ax.set_yscale("log")
-        ax.set_ylabel(f"proton rejection at {eff:.0%} electron efficiency" if eff else "proton rejection")
-        ax.legend(fontsize=12, title="trained → measured on")
+        ax.set_ylabel(f"proton rejection ({eff:.0%} e eff.)" if eff else "proton rejection")
+        ax.legend(fontsize=12, title="trained → measured on", title_fontsize=12)
     return fig
 
 
@@ -144,12 +144,12 @@ def in_the_loop_resolution_figure(reg: dict) -> Figure:
             if fit:
                 grid = np.geomspace(e.min(), e.max(), 100)
                 ax.plot(grid, 100 * np.sqrt(fit["a"] ** 2 / grid + fit["b"] ** 2), color=ARM_COLOURS[arm])
-                label += f": {100 * fit['a']:.1f} %/$\\sqrt{{E}}$ $\\oplus$ {100 * fit['b']:.2f} %"
+                label += f": {100 * fit['a']:.1f} %/√E ⊕ {100 * fit['b']:.2f} %"
             ax.plot([], [], color=ARM_COLOURS[arm], marker="o", label=label)
         ax.set_xscale("log")
         ax.set_xlabel(r"$E_\mathrm{true}$ [GeV]")
         ax.set_ylabel(r"corrected $\sigma_{68}/E$ [%]")
-        ax.legend(fontsize=11, title="regression trained → measured on")
+        ax.legend(fontsize=11, title="regression trained → measured on", title_fontsize=11)
     return fig
 
 
@@ -166,5 +166,6 @@ def in_the_loop_anomaly_figure(anomaly: dict) -> Figure:
         ax.set_yscale("log")
         ax.set_xlabel("anomaly score (autoencoder trained on Monte Carlo)")
         ax.set_ylabel("fraction of showers")
-        ax.legend(fontsize=11, title=f"AUC MC vs generated {anomaly['auc']:.3f} ± {anomaly['auc_standard_error']:.3f}")
+        ax.legend(fontsize=11, title=f"AUC MC vs generated {anomaly['auc']:.3f} ± {anomaly['auc_standard_error']:.3f}",
+                  title_fontsize=11)
     return fig
