@@ -12,11 +12,12 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from caloforge.report.plots import STYLE  # noqa: E402
+from caloforge.tasks.rejection import clopper_pearson  # noqa: E402
 
 
 def roc_figure(result: dict, label: str = "") -> Figure:
     """Proton rejection vs electron efficiency, one curve per bin of measured energy; the points
-    where no proton passes are drawn at the lower limit N (open markers)."""
+    where no proton passes are drawn at their lower limit (open markers)."""
     with plt.style.context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 6))
         for b in result["bins"]:
@@ -26,8 +27,9 @@ def roc_figure(result: dict, label: str = "") -> Figure:
             lo, hi = b["bin_gev"]
             line, = ax.plot(eff, rej, label=f"{lo:g}-{hi:g} GeV ({b['n_protons']} p)")
             limit = np.isnan(rej)
-            if limit.any():
-                ax.plot(eff[limit], np.full(limit.sum(), b["n_protons"]), ls="none", marker="^", mfc="none",
+            if limit.any():  # no proton passes: the 68 % central interval's lower end
+                floor = 1.0 / clopper_pearson(0, b["n_protons"])[1]
+                ax.plot(eff[limit], np.full(limit.sum(), floor), ls="none", marker="^", mfc="none",
                         color=line.get_color())
         ax.set_yscale("log")
         ax.set_xlabel("electron efficiency")
@@ -110,11 +112,13 @@ def in_the_loop_rejection_figure(ep: dict, efficiency_index: int = 0) -> Figure:
     with Clopper-Pearson intervals; arrows where no proton passes (lower limits)."""
     with plt.style.context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 6))
+        names = list(ep["arms"]["mc_mc"])  # the reference's bins; another arm may lack some
+        eff = None
         for k, (arm, bins) in enumerate(ep["arms"].items()):
-            names = list(bins)
-            x = np.arange(len(names)) + (k - 1) * 0.15
-            eff = None
-            for xi, name in zip(x, names, strict=True):
+            for i, name in enumerate(names):
+                if name not in bins:
+                    continue
+                xi = i + (k - 1) * 0.15
                 r = bins[name][efficiency_index]
                 eff = r["efficiency"]
                 low = r["rejection_low"]
@@ -166,6 +170,6 @@ def in_the_loop_anomaly_figure(anomaly: dict) -> Figure:
         ax.set_yscale("log")
         ax.set_xlabel("anomaly score (autoencoder trained on Monte Carlo)")
         ax.set_ylabel("fraction of showers")
-        ax.legend(fontsize=11, title=f"AUC MC vs generated {anomaly['auc']:.3f} ± {anomaly['auc_standard_error']:.3f}",
+        ax.legend(fontsize=11, title=f"AUC MC vs generated {anomaly['auc']:.3f} ± {anomaly['auc_error']:.3f}",
                   title_fontsize=11)
     return fig

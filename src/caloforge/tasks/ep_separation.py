@@ -120,9 +120,10 @@ class EPSeparator:
         self.calibration = light_per_mev(electrons)
         return self
 
-    def usable_bins(self, electrons: Showers, protons: Showers) -> tuple[list[tuple[float, float]], list[dict]]:
+    def usable_bins(self, electrons: Showers, protons: Showers,
+                    require: bool = True) -> tuple[list[tuple[float, float]], list[dict]]:
         """The bins of measured energy with enough electrons for every cut and a proton; the
-        others with the reason. Raises before any training when none is usable."""
+        others with the reason. With ``require``, raises (before any training) when none is usable."""
         e_e, e_p = self.measured_energy_gev(electrons), self.measured_energy_gev(protons)
         need = max(min_electrons(eff) for eff in self.config.efficiencies)
         usable, skipped = [], []
@@ -134,17 +135,19 @@ class EPSeparator:
                                 "why": f"needs >= {need} electrons and >= 1 proton"})
             else:
                 usable.append((lo, hi))
-        if not usable:
+        if not usable and require:
             counts = ", ".join(f"{s['bin_gev'][0]:g}-{s['bin_gev'][1]:g} GeV: {s['n_electrons']} e, "
                                f"{s['n_protons']} p" for s in skipped)
             raise InputError(f"no energy bin holds >= {need} electrons and a proton ({counts}): simulate more "
                              "showers or widen the bins")
         return usable, skipped
 
-    def evaluate(self, electrons: Showers, protons: Showers) -> dict:
-        """Rejection at every efficiency and ROC curve in every bin of measured energy."""
+    def evaluate(self, electrons: Showers, protons: Showers, require: bool = True) -> dict:
+        """Rejection at every efficiency and ROC curve in every bin of measured energy; without
+        ``require`` a sample that fills no bin gives no bins instead of an error (a generator's
+        showers measured in the loop)."""
         check_particles(electrons, protons, self.geometry)
-        usable, skipped = self.usable_bins(electrons, protons)
+        usable, skipped = self.usable_bins(electrons, protons, require)
         s_e, s_p = self.score(electrons), self.score(protons)
         e_e, e_p = self.measured_energy_gev(electrons), self.measured_energy_gev(protons)
         bins = []

@@ -1,9 +1,9 @@
 """Detector faults injected into showers, to measure what the anomaly score flags: a dead
 channel on the shower axis (the hottest cell of the layer with the most energy reads zero: a
-dead channel far from the shower leaves no trace to flag), a hot channel (one
-random cell reads a fixed share of the shower's visible energy) and a noisy layer (every cell of
-one random layer gets Gaussian noise of a fixed share of that layer's mean cell signal, floored
-at zero, as a readout with a lost pedestal would)."""
+dead channel far from the shower leaves no trace to flag), a hot channel (a fixed share of the
+shower's visible energy added to one random cell) and a noisy layer (every cell of one random
+layer that holds signal gets Gaussian noise of a fixed multiple of that layer's mean cell signal,
+floored at zero)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def inject(showers: Showers, geometry: Geometry, fault: str, rng: np.random.Gene
     n, n_layers, n_cells = grid.shape
     rows = np.arange(n)
     layer = rng.integers(0, n_layers, n)
+    if fault == "noisy_layer":  # among the layers with signal: noise scaled to an empty layer is none
+        lit = grid.sum(axis=2) > 0
+        pick = rng.random((n, n_layers)) * lit
+        layer = np.where(lit.any(axis=1), pick.argmax(axis=1), layer)
     if fault == "dead_cell":
         peak = grid.sum(axis=2).argmax(axis=1)
         grid[rows, peak, grid[rows, peak].argmax(axis=1)] = 0.0

@@ -4,7 +4,7 @@ The AMS-02 ECAL measures x in half of its layers and y in the other half, so the
 channels, the x view and the y view (9 layers x 72 cells each on ams-ecal), each cell as
 sqrt(cell / visible) (the variance-stabilised shape, as the autoencoder sees it); the visible
 energy enters beside the convolutional features as log10(E_vis / GeV). Three 3x3 convolutions
-(16, 32, 32 channels, one 2x2 pooling), an average pooling to 3 x 6, then 64 hidden units: ~30 k
+(16, 32, 32 channels, one 2x2 pooling), an average pooling to 3 x 6, then 64 hidden units: ~51 k
 parameters, a few minutes for 10^4 showers on 2 CPU cores. Trained with class-balanced binary
 cross-entropy; 15 % of the training showers are held out and the epoch with the lowest held-out
 loss is kept. The score is the network's logit (electron-like: high), like the BDT's log-odds.

@@ -6,8 +6,9 @@ sqrt(k): the interval of the pass probability is Clopper-Pearson's (exact binomi
 68.3 % by default; Clopper & Pearson, Biometrika 26 (1934) 404), and the rejection interval is its
 inverse. With k = 0 only a lower limit exists (the upper end is reported as None). A quoted
 rejection R needs about 10 R protons in its bin: 10 survivors give it a ~30 % error.
-The finite electron sample also moves the cut; ``threshold_error`` reports that spread as the
-efficiency's binomial error, which the figures quote beside the rejection."""
+With k = 0 the central interval's lower end is a one-sided 84 % limit (1 - 0.317/2). The finite
+electron sample also moves the cut; ``efficiency_error`` reports that spread as the efficiency's
+binomial error."""
 
 from __future__ import annotations
 
