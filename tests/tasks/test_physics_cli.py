@@ -89,3 +89,18 @@ def test_anomaly_from_the_command_line(tmp_path: Path) -> None:
     assert set(data["flagging"]) == {"proton", "dead_cell", "hot_cell", "noisy_layer"}
     assert (out / "plots" / "anomaly_scores.png").exists()
     _one_line_error(runner.invoke(app, [*base, "--test", str(f["p"]), "--force"]), "needs electron")
+
+
+def test_same_seed_same_numbers(tmp_path: Path) -> None:
+    """The e/p figures and the anomaly scores repeat exactly with the same seed."""
+    f = _files(tmp_path)
+    outputs = []
+    for k in range(2):
+        ep, an = tmp_path / f"ep{k}", tmp_path / f"an{k}"
+        assert runner.invoke(app, ["physics", "ep-separation", "--electrons", str(f["e"]), "--protons", str(f["p"]),
+                                   "--out", str(ep), "--bins", "5,100", "--shape-only", "--seed", "7"]).exit_code == 0
+        assert runner.invoke(app, ["physics", "anomaly", "--train", str(f["e"]), "--test", str(f["e"]), "--out",
+                                   str(an), "--epochs", "3", "--seed", "7"]).exit_code == 0
+        e, a = json.loads((ep / "ep_separation.json").read_text()), json.loads((an / "anomaly.json").read_text())
+        outputs.append((e["scores"], e["bins"][0]["rejections"], a["scores"]))
+    assert outputs[0] == outputs[1]
