@@ -82,11 +82,8 @@ def hadrons(scale: float) -> None:
     from caloforge.mc import api as mc
 
     geo = get_geometry("fe-scint-hcal")
-    period = sum(s.thickness for s in geo.slabs[:2])
-    lam = period / sum(s.thickness * s.mean_over(lambda m: 0.1 / m.interaction_length_cm) for s in geo.slabs[:2])
-    x0 = period / float(geo.slab_depths_X0()[:2].sum())
-    centres = 0.5 * (geo.z_edges()[1:] + geo.z_edges()[:-1])
-    layer_z = centres[[s.active for s in geo.slabs]]  # one active slab per layer
+    lam, x0 = geo.depth_mm() / geo.depth_lambda(), geo.depth_mm() / geo.depth_X0()  # a uniform stack
+    layer_z = geo.layer_depth_mm()
     for e_gev, n in HADRON_COUNTS.items():
         n = max(10, int(n * scale))
         response = {}

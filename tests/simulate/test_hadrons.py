@@ -201,11 +201,8 @@ def test_pion_profile_after_the_start_follows_bock(e_gev: int, n: int) -> None:
     The statistical error of the mean is 4 % at 10 GeV (300 showers, 0.9 lambda_I spread per
     shower) and 4 % at 100 GeV (80 showers, 0.8 lambda_I)."""
     geo = get_geometry(HCAL)
-    period = sum(s.thickness for s in geo.slabs[:2])
-    lam = period / sum(s.thickness * s.mean_over(lambda m: 0.1 / m.interaction_length_cm) for s in geo.slabs[:2])
-    x0 = period / float(geo.slab_depths_X0()[:2].sum())
-    centres = 0.5 * (geo.z_edges()[1:] + geo.z_edges()[:-1])
-    layer_z = centres[[s.active for s in geo.slabs]]
+    lam, x0 = geo.depth_mm() / geo.depth_lambda(), geo.depth_mm() / geo.depth_X0()  # a uniform stack
+    layer_z = geo.layer_depth_mm()
     d = simulate_detailed(HCAL, "pi+", np.full(n, e_gev * GeV), seed=8)
     start = d.accounting[:, mc_api.FIRST_NUCLEAR_Z]
     ok = np.isfinite(start)

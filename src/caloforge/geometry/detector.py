@@ -154,7 +154,13 @@ class Geometry:
 
     def layer_depth_X0(self) -> np.ndarray:
         """Depth (X0) of the centre of each non-empty readout layer, from its active slabs."""
-        t_edges = np.concatenate([[0.0], np.cumsum(self.slab_depths_X0())])
+        return self._layer_centres(np.concatenate([[0.0], np.cumsum(self.slab_depths_X0())]))
+
+    def layer_depth_mm(self) -> np.ndarray:
+        """Depth (mm) of the centre of each non-empty readout layer, from its active slabs."""
+        return self._layer_centres(self.z_edges())
+
+    def _layer_centres(self, t_edges: np.ndarray) -> np.ndarray:
         centres = 0.5 * (t_edges[1:] + t_edges[:-1])
         positions = self.slab_readout_positions()
         out = []
