@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from caloforge.cli.app import app
 
-ARTEFACTS = ("data/train.h5", "data/test.h5", "runs/flow/model.pt", "runs/flow/config.yaml",
-             "generated.h5", "bench/bench.json", "bench/bench.md", "report/metrics.json", "report/report.html")
+ARTEFACTS = ("data/train.h5", "data/test.h5", "data/protons_train.h5", "data/protons_test.h5", "runs/flow/model.pt",
+             "runs/flow/config.yaml", "generated.h5", "bench/bench.json", "bench/bench.md", "physics/physics.json",
+             "physics/plots/in_the_loop_roc.png", "report/metrics.json", "report/report.html")
 
 
 @pytest.mark.slow  # the whole demo, shrunk
@@ -33,6 +34,16 @@ def test_quick_demo(tmp_path: Path) -> None:
     html = (out / "report" / "report.html").read_text()
     assert "Event display" in html and "Speed: model vs Monte Carlo" in html and "Detector geometry" in html
     assert "report.html" in result.output and "AUC" in result.output
+    # the generator in the loop: one model of both particles, the tasks measured three ways
+    assert "Physics in the loop" in html and "physics in the loop" in result.output
+    config = (out / "runs" / "flow" / "config.yaml").read_text()
+    assert "proton" in config and "electron" in config
+    loop = metrics["physics_in_the_loop"]
+    for arm in ("mc_mc", "mc_gen", "gen_mc"):
+        (rejection,) = loop["ep_rejection"][arm]["0.5-50"]
+        assert rejection["efficiency"] == 0.9 and rejection["rejection_low"] >= 1.0, arm
+    assert set(loop["corrected_resolution_fit"]) == {"mc_mc", "mc_gen", "gen_mc"}
+    assert 0.0 <= loop["anomaly"]["auc"] <= 1.0
 
     start = time.perf_counter()
     again = runner.invoke(app, ["demo", "--quick", "--out", str(out), "--seed", "3"])

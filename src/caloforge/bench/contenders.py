@@ -29,20 +29,30 @@ def monte_carlo(geometry_name: str, particle: str, showers_per_call: int = 2, se
                      {"geometry": geometry_name, "particle": particle, "cores": 1})
 
 
+def _onehot(model: torch.nn.Module, particle: str | None) -> torch.Tensor | None:
+    """The particle's one-hot (P,) for a model trained on several particles, else None."""
+    onehot = model.particle_onehot(None if particle is None else [particle], 1)  # type: ignore[operator]
+    return None if onehot is None else onehot[0]
+
+
 def torch_model(name: str, model: torch.nn.Module, batch_sizes: tuple[int, ...], device: str = "cpu",
-                seed: int = 0) -> Contender:
-    """A model's sampler in PyTorch (noise drawn on the device, inference mode).
+                seed: int = 0, particle: str | None = None) -> Contender:
+    """A model's sampler in PyTorch (noise drawn on the device, inference mode); ``particle``:
+    the one to generate with a model trained on several.
 
     The sampler is a copy: it shares no module with ``model``, so moving it to CUDA leaves the
     CPU contenders of the same model on the CPU."""
     sampler = copy.deepcopy(model.export_sampler()).to(device)  # type: ignore[operator]
     generator = torch.Generator(device=device).manual_seed(seed)
     dev = torch.device(device)
+    onehot = _onehot(model, particle)
+    onehot = None if onehot is None else onehot.to(dev)
 
     def run(energy: float, batch: int) -> int:
         with torch.inference_mode():
             noise = torch.randn(sampler.noise_shape(batch), generator=generator, device=dev)
-            sampler(noise, torch.full((batch,), energy, device=dev))
+            particles = None if onehot is None else onehot.expand(batch, -1)
+            sampler(noise, torch.full((batch,), energy, device=dev), particles)
         return batch
 
     sync = torch.cuda.synchronize if dev.type == "cuda" else None
@@ -51,13 +61,14 @@ def torch_model(name: str, model: torch.nn.Module, batch_sizes: tuple[int, ...],
 
 
 def onnx_models(name: str, model: torch.nn.Module, batch_sizes: tuple[int, ...], threads: int,
-                workdir: Path, seed: int = 0) -> list[Contender]:
-    """The same sampler exported to ONNX, in FP32 and dynamically quantised INT8."""
+                workdir: Path, seed: int = 0, particle: str | None = None) -> list[Contender]:
+    """The same sampler exported to ONNX, in FP32 and dynamically quantised INT8 (for ``particle``
+    with a model trained on several: its one-hot is a constant of the graph)."""
     from caloforge.export.onnx import OnnxSampler, export_onnx, quantize_int8
 
     sampler = model.export_sampler()  # type: ignore[operator]
     fp32, int8 = workdir / f"{name}.onnx", workdir / f"{name}.int8.onnx"
-    export_onnx(sampler, tuple(sampler.noise_shape(1)[1:]), fp32)
+    export_onnx(sampler, tuple(sampler.noise_shape(1)[1:]), fp32, particle_onehot=_onehot(model, particle))
     quantize_int8(fp32, int8)
     contenders = []
     for path, precision in ((fp32, "fp32"), (int8, "int8")):

@@ -59,11 +59,12 @@ def build_contenders(config: BenchConfig, workdir: Path) -> list[Contender]:
     """The Monte Carlo first, then each model on CPU (torch, ONNX FP32/INT8) and CUDA if present."""
     contenders = [monte_carlo(config.geometry, config.particle, config.mc_showers_per_call, config.seed)]
     for name, model in _load_models(config).items():
-        contenders.append(torch_model(name, model, config.batch_sizes, "cpu", config.seed))
+        contenders.append(torch_model(name, model, config.batch_sizes, "cpu", config.seed, config.particle))
         if config.onnx:
-            contenders += onnx_models(name, model, config.batch_sizes, config.threads, workdir, config.seed)
+            contenders += onnx_models(name, model, config.batch_sizes, config.threads, workdir, config.seed,
+                                      config.particle)
         if config.cuda and torch.cuda.is_available():
-            contenders.append(torch_model(name, model, config.batch_sizes, "cuda", config.seed))
+            contenders.append(torch_model(name, model, config.batch_sizes, "cuda", config.seed, config.particle))
     return contenders
 
 

@@ -41,7 +41,8 @@ def demo(
         from caloforge.errors import InputError
 
         raise InputError(f"unknown model {model!r} (known: {', '.join(list_models())})")
-    config = DemoConfig(geometry=geometry, model=model, seed=seed, particle=particle)
+    # the physics tasks (e/p separation, energy regression) are those of an electromagnetic calorimeter
+    config = DemoConfig(geometry=geometry, model=model, seed=seed, particle=particle, physics=particle == "electron")
     config = config.quick() if quick else config
     if workers:
         config = dataclasses.replace(config, workers=workers)
@@ -65,6 +66,10 @@ def demo(
         table.add_row(escape(f"speed-up {key}"), f"batch 1: {format_speedup(entry['batch1'])}, best: "
                                                  f"{format_speedup(entry['best'])} (batch {entry['best_batch']})")
     out.print(table)
+    if numbers["physics"]:
+        from caloforge.cli.physics_cmd import in_the_loop_table
+
+        out.print(in_the_loop_table(numbers["physics"]))
     ran = sum(not r.skipped for r in results)
     out.print(f"{ran} stage(s) run, {total - ran} reused, {time.perf_counter() - started['t']:.0f} s; "
               f"report: {numbers['report']}")

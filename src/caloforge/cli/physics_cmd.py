@@ -87,6 +87,7 @@ def energy_regression(
     sigma/E = a/sqrt(E) (+) b before and after."""
     from caloforge.stages.physics import energy_regression_files
     from caloforge.tasks.energy_regression import RegressionConfig
+    from caloforge.tasks.in_the_loop import fit_term
 
     refuse_existing(out_dir / "energy_regression.json", force, "an earlier energy regression")
     report = energy_regression_files(train, list(test), out_dir, RegressionConfig(use_cells=not shape_only,
@@ -101,8 +102,8 @@ def energy_regression(
     for key in ("reconstructed", "corrected"):
         fit = report[key]["fit"]
         if fit:
-            out.print(f"{key}: a = {100 * fit['a']:.2f} ± {100 * fit['a_err']:.2f} %/√GeV, "
-                      f"b = {100 * fit['b']:.2f} ± {100 * fit['b_err']:.2f} %")
+            out.print(f"{key}: a = {fit_term(fit['a'], fit['a_err'], 2)} %/√GeV, "
+                      f"b = {fit_term(fit['b'], fit['b_err'], 2)} %")
     out.print(f"wrote {out_dir / 'energy_regression.json'} and {out_dir / 'plots'}/")
 
 

@@ -15,6 +15,14 @@ from caloforge.report.plots import STYLE  # noqa: E402
 from caloforge.tasks.rejection import clopper_pearson  # noqa: E402
 
 
+def _log_energy_axis(ax: plt.Axes) -> None:
+    """Log energy axis labelled at 1-2-5 decades only (minor labels collide over a short range)."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 def roc_figure(result: dict, label: str = "") -> Figure:
     """Proton rejection vs electron efficiency, one curve per bin of measured energy; the points
     where no proton passes are drawn at their lower limit (open markers)."""
@@ -73,9 +81,9 @@ def resolution_figure(report: dict) -> Figure:
                 bottom.plot(grid, 100 * np.sqrt(a * a / grid + b * b), color=colour,
                             label=f"{label}: {100 * a:.1f} %/√E ⊕ {100 * b:.2f} %")
         top.axhline(1.0, color="black", lw=0.8)
-        top.set_ylabel(r"median $E/E_\mathrm{true}$")
+        top.set_ylabel(r"median $E/E_\mathrm{true}$", fontsize=16)
         top.legend(fontsize=11)
-        bottom.set_xscale("log")
+        _log_energy_axis(bottom)
         bottom.set_xlabel(r"$E_\mathrm{true}$ [GeV]")
         bottom.set_ylabel(r"$\sigma_{68}/E$ [%]")
         bottom.legend(fontsize=11)
@@ -136,11 +144,13 @@ def in_the_loop_rejection_figure(ep: dict, efficiency_index: int = 0) -> Figure:
 
 
 def in_the_loop_resolution_figure(reg: dict) -> Figure:
-    """sigma_68/E of the corrected energy vs E for the three arms, with their fits."""
+    """Linearity (top) and sigma_68/E (bottom) of the corrected energy vs E for the three arms,
+    with their a/sqrt(E) (+) b fits."""
     with plt.style.context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 6))
+        fig, (top, ax) = plt.subplots(2, 1, figsize=(8, 9), sharex=True, height_ratios=(1, 2))
         for arm, rep in reg.items():
             e, r = np.array(rep["energies_gev"]), rep["corrected"]
+            top.plot(e, r["linearity"], marker="o", color=ARM_COLOURS[arm])
             ax.errorbar(e, 100 * np.array(r["resolution"]), yerr=100 * np.array(r["resolution_err"]), marker="o",
                         ls="none", color=ARM_COLOURS[arm])
             fit = r["fit"]
@@ -150,10 +160,58 @@ def in_the_loop_resolution_figure(reg: dict) -> Figure:
                 ax.plot(grid, 100 * np.sqrt(fit["a"] ** 2 / grid + fit["b"] ** 2), color=ARM_COLOURS[arm])
                 label += f": {100 * fit['a']:.1f} %/√E ⊕ {100 * fit['b']:.2f} %"
             ax.plot([], [], color=ARM_COLOURS[arm], marker="o", label=label)
-        ax.set_xscale("log")
+        top.axhline(1.0, color="black", lw=0.8)
+        top.set_ylabel(r"median $E_\mathrm{corr}/E_\mathrm{true}$", fontsize=16)
+        _log_energy_axis(ax)
         ax.set_xlabel(r"$E_\mathrm{true}$ [GeV]")
         ax.set_ylabel(r"corrected $\sigma_{68}/E$ [%]")
         ax.legend(fontsize=11, title="regression trained → measured on", title_fontsize=11)
+    return fig
+
+
+def in_the_loop_roc_figure(ep: dict) -> Figure:
+    """Proton rejection (log) vs electron efficiency of the three arms, one panel per bin of
+    measured energy (the bins of the Monte Carlo reference)."""
+    names = [f"{b['bin_gev'][0]:g}-{b['bin_gev'][1]:g}" for b in ep["roc"]["mc_mc"]]
+    ncols = min(3, len(names))
+    nrows = -(-len(names) // ncols)
+    with plt.style.context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(6.5 * ncols, 5.5 * nrows), squeeze=False)
+        for ax, name in zip(axes.flat, names, strict=False):
+            for arm, bins in ep["roc"].items():
+                for b in bins:
+                    if f"{b['bin_gev'][0]:g}-{b['bin_gev'][1]:g}" != name:
+                        continue
+                    rej = np.array([np.nan if r is None else r for r in b["roc"]["rejection"]], dtype=float)
+                    ax.plot(b["roc"]["efficiency"], rej, color=ARM_COLOURS[arm],
+                            label=f"{ARM_LABELS[arm]} ({b['n_protons']} p)")
+            ax.set_yscale("log")
+            ax.set_xlabel("electron efficiency")
+            ax.set_ylabel("proton rejection")
+            ax.legend(fontsize=10, title=f"{name} GeV, trained → measured on", title_fontsize=10)
+        for ax in list(axes.flat)[len(names):]:
+            ax.set_visible(False)
+    return fig
+
+
+def in_the_loop_score_figure(ep: dict) -> Figure:
+    """Scores of the Monte-Carlo-trained BDT for Monte Carlo (filled) and generated (lines)
+    electrons and protons, unit-normalised, log y."""
+    scores = {arm: {k: np.asarray(v, dtype=float) for k, v in ep["scores"][arm].items()} for arm in ("mc_mc", "mc_gen")}
+    every = np.concatenate([s for arm in scores.values() for s in arm.values() if len(s)])
+    edges = np.linspace(every.min(), every.max(), 61)
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        for particle, colour in (("electron", "tab:blue"), ("proton", "tab:red")):
+            for arm, what, style in (("mc_mc", "Monte Carlo", "fill"), ("mc_gen", "generated", "step")):
+                s = scores[arm][particle]
+                h, _ = np.histogram(s, edges)
+                hep.histplot(h / max(h.sum(), 1), edges, ax=ax, color=colour, histtype=style,
+                             alpha=0.35 if style == "fill" else 1.0, label=f"{what} {particle}s ({len(s)})")
+        ax.set_yscale("log")
+        ax.set_xlabel("BDT score (log-odds), trained on Monte Carlo")
+        ax.set_ylabel("fraction of showers")
+        ax.legend(fontsize=11)
     return fig
 
 

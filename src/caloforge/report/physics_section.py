@@ -15,7 +15,8 @@ from caloforge.report.html import _img
 from caloforge.tasks.in_the_loop import ARM_TITLES, summary_rows
 
 TITLE = "Physics in the loop: e/p separation, energy regression, anomaly score"
-PLOTS = ("in_the_loop_rejection", "in_the_loop_resolution", "in_the_loop_anomaly")
+PLOTS = ("in_the_loop_rejection", "in_the_loop_roc", "in_the_loop_scores", "in_the_loop_resolution",
+         "in_the_loop_anomaly")
 
 
 def physics_json_path(path: str | os.PathLike[str]) -> Path:

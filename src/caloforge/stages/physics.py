@@ -29,6 +29,8 @@ from caloforge.report.physics_plots import (
     in_the_loop_anomaly_figure,
     in_the_loop_rejection_figure,
     in_the_loop_resolution_figure,
+    in_the_loop_roc_figure,
+    in_the_loop_score_figure,
     resolution_figure,
     roc_figure,
     score_figure,
@@ -187,9 +189,12 @@ def generate_like(model: Any, sample: Showers, particle: str, seed: int) -> Show
 
 def in_the_loop_files(model_path: Path, electrons: Path, protons: Path, test_electrons: Path, test_protons: Path,
                       out_dir: Path, seed: int = 0, ep_config: EPConfig | None = None,
-                      tasks: tuple[str, ...] = ("ep", "regression", "anomaly")) -> dict:
+                      tasks: tuple[str, ...] = ("ep", "regression", "anomaly"),
+                      regression_config: RegressionConfig | None = None,
+                      anomaly_config: AnomalyConfig | None = None) -> dict:
     """Generate electrons and protons like the four Monte Carlo samples and run the tasks three
-    ways (``caloforge.tasks.in_the_loop``); writes OUT/physics.json and its plots."""
+    ways (``caloforge.tasks.in_the_loop``); writes OUT/physics.json and its plots. The configs
+    default to those of the single tasks, with ``seed``."""
     from caloforge.models import load_model
 
     model = load_model(model_path)
@@ -218,12 +223,15 @@ def in_the_loop_files(model_path: Path, electrons: Path, protons: Path, test_ele
     if "ep" in tasks:
         result["ep_separation"] = ep_in_the_loop(geo, mc_train, mc_test, gen_train, gen_test, ep_config)
         figures["in_the_loop_rejection"] = in_the_loop_rejection_figure(result["ep_separation"])
+        figures["in_the_loop_roc"] = in_the_loop_roc_figure(result["ep_separation"])
+        figures["in_the_loop_scores"] = in_the_loop_score_figure(result["ep_separation"])
     if "regression" in tasks:
         result["energy_regression"] = regression_in_the_loop(geo, mc_train[0], mc_test[0], gen_train[0], gen_test[0],
-                                                             RegressionConfig(seed=seed))
+                                                             regression_config or RegressionConfig(seed=seed))
         figures["in_the_loop_resolution"] = in_the_loop_resolution_figure(result["energy_regression"])
     if "anomaly" in tasks:
-        result["anomaly"] = anomaly_in_the_loop(geo, mc_train[0], mc_test[0], gen_test[0], AnomalyConfig(seed=seed))
+        result["anomaly"] = anomaly_in_the_loop(geo, mc_train[0], mc_test[0], gen_test[0],
+                                                anomaly_config or AnomalyConfig(seed=seed))
         figures["in_the_loop_anomaly"] = in_the_loop_anomaly_figure(result["anomaly"])
     result["total_seconds"] = time.perf_counter() - start
     _write_plots(out_dir, figures)

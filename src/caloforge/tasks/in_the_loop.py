@@ -45,6 +45,7 @@ def ep_in_the_loop(geometry: Geometry, mc_train: tuple[Showers, Showers], mc_tes
             "gen_mc": on_gen.evaluate(*mc_test)}
     return {"arms": {name: _rejections(r) for name, r in arms.items()},
             "roc": {name: r["bins"] for name, r in arms.items()},
+            "scores": {name: arms[name]["scores"] for name in ("mc_mc", "mc_gen")},  # the MC-trained BDT's
             "n": {"mc_train": [len(s) for s in mc_train], "mc_test": [len(s) for s in mc_test],
                   "gen_train": [len(s) for s in gen_train], "gen_test": [len(s) for s in gen_test]}}
 
@@ -87,6 +88,14 @@ def rejection_text(r: dict) -> str:
     return f"{r['rejection']:.3g} [{r['rejection_low']:.3g}, {r['rejection_high']:.3g}]"
 
 
+def fit_term(value: float, error: float, digits: int) -> str:
+    """'x ± dx' in per cent; a term the fit pushed to its bound of 0 has no meaningful error
+    (sigma/E does not depend on it there: d(sigma)/da = 0 at a = 0)."""
+    if value < 1e-4 or not np.isfinite(error):
+        return f"{100 * value:.{digits}f} (at its bound)"
+    return f"{100 * value:.{digits}f} ± {100 * error:.{digits}f}"
+
+
 def summary_rows(result: dict) -> list[tuple[str, str, str, str]]:
     """(figure, MC -> MC, MC -> gen, gen -> MC) rows of a physics.json, for the terminal and the report."""
     rows = []
@@ -103,7 +112,7 @@ def summary_rows(result: dict) -> list[tuple[str, str, str, str]]:
             f = reg[arm]["corrected"]["fit"]
             if not f:
                 return "n/a"
-            return f"{100 * f['a']:.1f} ± {100 * f['a_err']:.1f} %/√E ⊕ {100 * f['b']:.2f} ± {100 * f['b_err']:.2f} %"
+            return f"{fit_term(f['a'], f['a_err'], 1)} %/√E ⊕ {fit_term(f['b'], f['b_err'], 2)} %"
         rows.append(("corrected resolution", fit("mc_mc"), fit("mc_gen"), fit("gen_mc")))
     an = result.get("anomaly")
     if an:
