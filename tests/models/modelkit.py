@@ -89,12 +89,14 @@ def tiny_config_file(directory: Path, model: str, **training: object) -> Path:
     return path
 
 
-def tiny_model(name: str, showers: Showers, particles: tuple[str, ...] | None = None) -> ShowerModel:
+def tiny_model(name: str, showers: Showers, particles: tuple[str, ...] | None = None,
+               particle: np.ndarray | None = None) -> ShowerModel:
     """A tiny model of family ``name`` with preprocessing fitted on ``showers`` (untrained);
-    ``particles``: the particles it is conditioned on (default: the showers' one)."""
+    ``particles``: the particles it is conditioned on (default: the showers' one), ``particle``:
+    the index of each shower's (several particles)."""
     torch.manual_seed(0)
     spec = DataSpec.from_data(get_geometry(showers.geometry), showers.energies, showers.showers,
                               particles or (showers.particle,))
     model = build_model(name, make_config(name, TINY_MODEL_ARGS.get(name)), spec)
-    model.fit_preprocessing(showers.energies, showers.showers, kept_voxels(showers.showers))
+    model.fit_preprocessing(showers.energies, showers.showers, kept_voxels(showers.showers), particle)
     return model

@@ -130,7 +130,7 @@ def test_two_particles(name: str, tiny_showers: Showers, tmp_path: Path) -> None
     energies = np.concatenate([tiny_showers.energies, other.energies])
     showers = np.concatenate([tiny_showers.showers, other.showers])
     particle = np.repeat([0, 1], [len(tiny_showers), len(other)])
-    model = tiny_model(name, Showers(energies, showers, tiny_showers.attrs), particles=("e-", "p"))
+    model = tiny_model(name, Showers(energies, showers, tiny_showers.attrs), particles=("e-", "p"), particle=particle)
     fit_model(model, energies, showers, TrainConfig(**{**TINY_TRAINING, "max_steps": 30}), particle)
     e = np.full(8, 2e4, dtype=np.float32)
     with pytest.raises(InputError, match="say which one"):

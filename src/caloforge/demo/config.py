@@ -19,7 +19,8 @@ class DemoConfig:
     in the bin set how well the quoted rejection is known: at ~3000 protons, a rejection of a few
     10^2 rests on ~10 survivors (~30 %), a generator's rejection of ~10 on ~300 (~6 %).
     train_steps / train_minutes: the training length and a wall-clock cap (the learning rate
-    decays, cosine, over train_steps; the flow on ams-ecal makes ~4.5 steps/s on 2 cores).
+    decays, cosine, over train_steps; the two-particle flow on ams-ecal makes ~3.8 steps/s on 2
+    cores, so 1200 steps take ~5.3 minutes).
     bench_*: what ``caloforge bench`` measures.
     """
 
@@ -38,8 +39,8 @@ class DemoConfig:
     physics_use_cells: bool = False  # the shape variables alone separate as well, ~10x faster (README)
     anomaly_epochs: int = 40
     workers: int = 2
-    train_minutes: float = 7.0
-    train_steps: int = 1400
+    train_minutes: float = 6.0
+    train_steps: int = 1200
     classifier_quick: bool = False
     max_eval_showers: int = 2000
     bench_energies: tuple[float, ...] = (1e4, 1e5)

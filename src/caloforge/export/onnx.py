@@ -54,6 +54,8 @@ def export_onnx(sampler: torch.nn.Module, noise_shape: tuple[int, ...], path: st
     fixes the particle of a multi-particle model.
     """
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # e.g. "torchvision is not installed"
+    if particle_onehot is not None and hasattr(sampler, "for_particle"):
+        sampler = sampler.for_particle(particle_onehot)  # only the map of that particle
     module = _EnergyColumn(sampler.eval(), particle_onehot).eval()
     noise = torch.zeros((2, *noise_shape))
     energy = torch.full((2, 1), 1e4)

@@ -44,7 +44,7 @@ from torch import Tensor, nn
 
 from caloforge.errors import InputError
 from caloforge.models.nn.layout import VoxelLayout
-from caloforge.preprocessing import LogEnergy, ShowerPreprocessor, kept_voxels
+from caloforge.preprocessing import LogEnergy, PerParticlePreprocessor, ShowerPreprocessor, kept_voxels
 
 
 @dataclass
@@ -101,6 +101,10 @@ class ConditionEncoder(nn.Module):
     def n_cond(self) -> int:
         return 1 + (self.n_particles if self.n_particles > 1 else 0)
 
+    def particles_of(self, c: Tensor) -> Tensor | None:
+        """The particle one-hot columns of a condition vector (None for one particle)."""
+        return c[:, 1:] if self.n_particles > 1 else None
+
     def forward(self, energies: Tensor, particles: Tensor | None = None) -> Tensor:
         c = self.log_energy(energies).reshape(-1, 1)
         if self.n_particles > 1:
@@ -113,7 +117,8 @@ class ConditionEncoder(nn.Module):
 class ShowerSampler(nn.Module):
     """Pure generation graph: explicit noise + conditions -> showers in MeV (see module doc)."""
 
-    def __init__(self, body: nn.Module, conditioner: ConditionEncoder, preprocessor: ShowerPreprocessor) -> None:
+    def __init__(self, body: nn.Module, conditioner: ConditionEncoder,
+                 preprocessor: ShowerPreprocessor | PerParticlePreprocessor) -> None:
         super().__init__()
         self.body, self.conditioner, self.preprocessor = body, conditioner, preprocessor
 
@@ -122,7 +127,14 @@ class ShowerSampler(nn.Module):
 
     def forward(self, noise: Tensor, energies: Tensor, particles: Tensor | None = None) -> Tensor:
         c = self.conditioner(energies, particles)
-        return self.preprocessor.inverse(energies, self.body(noise, c))
+        return self.preprocessor.inverse(energies, self.body(noise, c), particles)
+
+    def for_particle(self, onehot: Tensor) -> ShowerSampler:
+        """The sampler of one particle (one-hot (P,)), for export: with per-particle maps only
+        that particle's map is kept, so the graph is no larger than a one-particle model's."""
+        if not isinstance(self.preprocessor, PerParticlePreprocessor):
+            return self
+        return ShowerSampler(self.body, self.conditioner, self.preprocessor.maps[int(onehot.argmax())]).eval()
 
 
 class ShowerModel(nn.Module):
@@ -136,7 +148,10 @@ class ShowerModel(nn.Module):
     def __init__(self, config: Any, spec: DataSpec) -> None:
         super().__init__()
         self.config, self.spec = config, spec
-        self.preprocessor = ShowerPreprocessor(config.preprocessing, spec.layer_sizes, spec.n_kept)
+        pre = config.preprocessing
+        self.preprocessor: ShowerPreprocessor | PerParticlePreprocessor = (
+            PerParticlePreprocessor(pre, spec.layer_sizes, spec.n_kept, len(spec.particles))
+            if pre.per_particle and len(spec.particles) > 1 else ShowerPreprocessor(pre, spec.layer_sizes, spec.n_kept))
         self.conditioner = ConditionEncoder(len(spec.particles))
 
     # -- shapes and encodings --------------------------------------------------------------
@@ -148,9 +163,11 @@ class ShowerModel(nn.Module):
     def n_cond(self) -> int:
         return self.conditioner.n_cond
 
-    def fit_preprocessing(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None) -> None:
-        """Fit preprocessing and energy scaling on the training set (MeV); see ShowerPreprocessor.fit."""
-        self.preprocessor.fit(energies, showers, kept)
+    def fit_preprocessing(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None,
+                          particle: np.ndarray | None = None) -> None:
+        """Fit preprocessing and energy scaling on the training set (MeV); ``particle``: index into
+        ``spec.particles`` of every shower (models of several). See ShowerPreprocessor.fit."""
+        self.preprocessor.fit(energies, showers, kept, particle)
         self.conditioner.log_energy.fit(torch.from_numpy(np.asarray(energies, dtype=np.float32)))
         for module in self.modules():
             if isinstance(module, VoxelLayout):
@@ -179,7 +196,7 @@ class ShowerModel(nn.Module):
     def encode(self, energies: Tensor, showers: Tensor, particles: Tensor | None = None,
                generator: torch.Generator | None = None) -> tuple[Tensor, Tensor]:
         """Showers (MeV) and conditions -> (features x, condition c); dequantised with a generator."""
-        return self.preprocessor(energies, showers, generator), self.conditioner(energies, particles)
+        return self.preprocessor(energies, showers, generator, particles), self.conditioner(energies, particles)
 
     # -- training contract -----------------------------------------------------------------
     def loss(self, x: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:  # pragma: no cover

@@ -113,7 +113,8 @@ class FlowModel(ShowerModel):
             shower = torch.distributions.Normal(0.0, 1.0).log_prob(voxels).sum(dim=1)
         else:
             shower = self.shower_flow(torch.cat([c, layer], dim=1)).log_prob(voxels)
-        return self.energy_flow(c).log_prob(layer) + shower + self.preprocessor.log_abs_det
+        return (self.energy_flow(c).log_prob(layer) + shower
+                + self.preprocessor.log_abs_det_for(self.conditioner.particles_of(c)))
 
     def loss(self, x: Tensor, c: Tensor, generator: torch.Generator | None = None) -> Tensor:
         """Negative log-likelihood per feature (nats); exact, so no noise is drawn."""

@@ -59,6 +59,8 @@ class PreprocessConfig:
     map); quantile_condition "layer": voxel maps binned by their own layer's energy instead.
     decorrelate: whiten the voxels given the layer features (``ConditionalWhitening``, a
     Gaussian copula; Ledoit-Wolf covariance).
+    per_particle: a model of several particles fits one map per particle
+    (``per_particle.PerParticlePreprocessor``) instead of one for the mixture.
     """
 
     space: str = "layer"
@@ -72,6 +74,7 @@ class PreprocessConfig:
     quantile_energy_bins: int = 0
     quantile_condition: str = "incident"
     decorrelate: bool = False
+    per_particle: bool = True
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -130,11 +133,13 @@ class ShowerPreprocessor(nn.Module):
     def n_features(self) -> int:
         return self.n_layer_features + self.n_kept
 
-    def fit(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None) -> ShowerPreprocessor:
+    def fit(self, energies: np.ndarray, showers: np.ndarray, kept: np.ndarray | None = None,
+            particle: np.ndarray | None = None) -> ShowerPreprocessor:
         """Fit threshold and standardisation on training showers (MeV).
 
         ``kept``: voxels to model (default: those hit in ``showers``); pass it when it was
-        decided on a larger sample than the one used for the statistics.
+        decided on a larger sample than the one used for the statistics. ``particle`` is not
+        used (one map for every particle; see ``PerParticlePreprocessor``).
         """
         kept = kept_voxels(showers) if kept is None else np.asarray(kept)
         if kept.size != self.n_kept:
@@ -164,6 +169,10 @@ class ShowerPreprocessor(nn.Module):
         of the network's features to get one of the marginal-mapped features."""
         return self.whiten.log_abs_det if self.whiten is not None else torch.zeros(())
 
+    def log_abs_det_for(self, particles: Tensor | None = None) -> Tensor:
+        """``log_abs_det``, whatever the particles (the per-particle map's rows differ)."""
+        return self.log_abs_det
+
     @staticmethod
     def _dequantize(x: Tensor, width: float, generator: torch.Generator | None) -> Tensor:
         if generator is None:
@@ -183,7 +192,8 @@ class ShowerPreprocessor(nn.Module):
         layer = self._dequantize(layer_e / e, self.config.layer_eps, generator)
         return torch.cat([self.log(layer), self.logit(self._dequantize(fraction, dq, generator))], dim=1)
 
-    def forward(self, energies: Tensor, showers: Tensor, generator: torch.Generator | None = None) -> Tensor:
+    def forward(self, energies: Tensor, showers: Tensor, generator: torch.Generator | None = None,
+                particles: Tensor | None = None) -> Tensor:
         """Showers (N, n_voxels) MeV and incident energies (N,) MeV -> features (N, n_features).
 
         Pass a ``generator`` to dequantise (training and validation data); without it the map is
@@ -195,8 +205,9 @@ class ShowerPreprocessor(nn.Module):
     def _empty_below(self, x: Tensor, width: float) -> Tensor:
         return torch.where(x < width, torch.zeros_like(x), x)
 
-    def inverse(self, energies: Tensor, features: Tensor) -> Tensor:
-        """Features -> showers (N, n_voxels), float32 MeV, >= 0, geometry voxel order."""
+    def inverse(self, energies: Tensor, features: Tensor, particles: Tensor | None = None) -> Tensor:
+        """Features -> showers (N, n_voxels), float32 MeV, >= 0, geometry voxel order (one map
+        for every particle: ``particles`` is not used)."""
         if self.whiten is not None:
             features = self.whiten.inverse(features)
         back = self.norm.inverse(features, energies)

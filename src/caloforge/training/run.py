@@ -86,7 +86,10 @@ def fit_model(model: ShowerModel, energies: np.ndarray, showers: np.ndarray, tra
         symmetries = None
     fit_energies, fit_showers = (energies[tr], showers[tr]) if symmetries is None else _images_for_fit(
         energies[tr], showers[tr], symmetries, train.seed)
-    model.fit_preprocessing(fit_energies, fit_showers, kept_voxels(showers, symmetries))
+    fit_particle = None if particle is None else np.asarray(particle)[tr]
+    if fit_particle is not None and len(fit_energies) != len(tr):  # every image: the rows tiled
+        fit_particle = np.tile(fit_particle, len(fit_energies) // len(tr))
+    model.fit_preprocessing(fit_energies, fit_showers, kept_voxels(showers, symmetries), fit_particle)
     del fit_energies, fit_showers
     pick = (lambda idx: None) if particle is None else (lambda idx: np.asarray(particle)[idx])
     batches = ShowerBatches(model, energies[tr], showers[tr], pick(tr), train.seed, symmetries)
