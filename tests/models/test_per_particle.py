@@ -89,3 +89,17 @@ def test_onnx_of_one_particle_equals_torch(two_particles: tuple[Showers, np.ndar
     with torch.no_grad():
         torch_showers = sampler(torch.from_numpy(noise), torch.from_numpy(energies), onehot.expand(16, -1)).numpy()
     np.testing.assert_allclose(onnx_showers, torch_showers, rtol=1e-3, atol=1e-3)
+
+
+def test_models_written_before_per_particle_maps_load_with_one_map(two_particles: tuple[Showers, np.ndarray]) -> None:
+    """A record whose config has no ``per_particle`` key (an older CaloForge) held one shared map."""
+    from caloforge.models.store import model_from_record, model_record
+
+    sample, particle = two_particles
+    shared = _quantile_model(sample, particle, {"preprocessing": {"marginal": "standard"}}, per_particle=False)
+    record = model_record(shared)
+    del record["config"]["preprocessing"]["per_particle"]
+    loaded = model_from_record(record)
+    assert isinstance(loaded.preprocessor, ShowerPreprocessor)
+    e = np.full(4, 2e4, dtype=np.float32)
+    np.testing.assert_array_equal(loaded.sample(e, ["p"], seed=1), shared.sample(e, ["p"], seed=1))

@@ -55,7 +55,11 @@ def model_from_record(record: dict[str, Any], device: str | torch.device = "cpu"
     if record.get("format") != MODEL_FORMAT:
         raise InputError(f"not a CaloForge model file (format {record.get('format')!r})")
     spec = from_dict(DataSpec, record["spec"], "model spec")
-    model = build_model(record["model"], make_config(record["model"], record["config"]), spec)
+    config = record["config"]
+    pre = config.get("preprocessing") if isinstance(config, dict) else None
+    if isinstance(pre, dict) and "per_particle" not in pre:  # written before per-particle maps: one shared map
+        config = {**config, "preprocessing": {**pre, "per_particle": False}}
+    model = build_model(record["model"], make_config(record["model"], config), spec)
     try:
         model.load_state_dict(record["state_dict"])
     except RuntimeError as exc:
