@@ -41,8 +41,8 @@ def demo(
         from caloforge.errors import InputError
 
         raise InputError(f"unknown model {model!r} (known: {', '.join(list_models())})")
-    # the physics tasks (e/p separation, energy regression) are those of an electromagnetic calorimeter
-    config = DemoConfig(geometry=geometry, model=model, seed=seed, particle=particle, physics=particle == "electron")
+    # the physics tasks (e/p separation, energy regression, anomaly score) are those of the AMS-02 ECAL
+    config = DemoConfig(geometry=geometry, model=model, seed=seed, particle=particle, physics=geometry == "ams-ecal")
     config = config.quick() if quick else config
     if workers:
         config = dataclasses.replace(config, workers=workers)

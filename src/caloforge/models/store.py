@@ -51,14 +51,20 @@ def save_model(model: ShowerModel, path: str | os.PathLike[str], state_dict: dic
         torch.save({**model_record(model, state_dict), **extra}, tmp)
 
 
+def stored_model_args(config: Any) -> Any:
+    """Model arguments as written by an earlier CaloForge: one written before per-particle maps
+    had one shared map, so ``per_particle`` is False there, not the new default."""
+    pre = config.get("preprocessing") if isinstance(config, dict) else None
+    if isinstance(pre, dict) and "per_particle" not in pre:
+        return {**config, "preprocessing": {**pre, "per_particle": False}}
+    return config
+
+
 def model_from_record(record: dict[str, Any], device: str | torch.device = "cpu") -> ShowerModel:
     if record.get("format") != MODEL_FORMAT:
         raise InputError(f"not a CaloForge model file (format {record.get('format')!r})")
     spec = from_dict(DataSpec, record["spec"], "model spec")
-    config = record["config"]
-    pre = config.get("preprocessing") if isinstance(config, dict) else None
-    if isinstance(pre, dict) and "per_particle" not in pre:  # written before per-particle maps: one shared map
-        config = {**config, "preprocessing": {**pre, "per_particle": False}}
+    config = stored_model_args(record["config"])
     model = build_model(record["model"], make_config(record["model"], config), spec)
     try:
         model.load_state_dict(record["state_dict"])

@@ -59,7 +59,7 @@ class PerParticlePreprocessor(nn.Module):
         particle = np.asarray(particle)
         for k, preprocessor in enumerate(self.maps):
             rows = np.flatnonzero(particle == k)
-            if rows.size < 2:
+            if rows.size < max(2, self.config.quantile_energy_bins):  # every energy bin needs a shower
                 raise InputError(f"particle {k} of the model has {rows.size} training shower(s): too few to fit on")
             preprocessor.fit(energies[rows], showers[rows], kept)
         return self
@@ -72,7 +72,8 @@ class PerParticlePreprocessor(nn.Module):
 
     def log_abs_det_for(self, particles: Tensor | None) -> Tensor:
         """(N,) constant log-Jacobian of each row's decorrelation step."""
-        dets = torch.stack([m.log_abs_det for m in self.maps]).to(self._check(particles).dtype)
+        particles = self._check(particles)
+        dets = torch.stack([m.log_abs_det for m in self.maps]).to(device=particles.device, dtype=particles.dtype)
         return particles @ dets
 
     def forward(self, energies: Tensor, showers: Tensor, generator: torch.Generator | None = None,

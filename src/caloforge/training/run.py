@@ -108,7 +108,12 @@ def _resolve_config(out: Path, model: str | None, config: Path | None, resume: b
         stored = out / "config.yaml"
         if not stored.is_file():
             raise InputError(f"{out}: nothing to resume (no config.yaml); train without --resume first")
-        run = run_config_from_dict(yaml.safe_load(stored.read_text()), model, str(stored))
+        from caloforge.models.store import stored_model_args
+
+        data = yaml.safe_load(stored.read_text()) or {}
+        if isinstance(data, dict) and "model_args" in data:
+            data = {**data, "model_args": stored_model_args(data["model_args"])}
+        run = run_config_from_dict(data, model, str(stored))
         if config is not None and load_run_config(config, run.model).model_args != run.model_args:
             raise InputError(f"--config {config} differs from the run being resumed ({stored})")
         if "seed" in overrides and overrides["seed"] != run.training.seed:
