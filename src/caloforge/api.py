@@ -75,10 +75,10 @@ def train(data: str | os.PathLike[str] | list[str | os.PathLike[str]], out: str 
 
 def evaluate(reference: Showers | str | os.PathLike[str], generated: Showers | str | os.PathLike[str],
              out: str | os.PathLike[str] | None = None, geometry: str | None = None, seed: int = 0,
-             quick: bool = False, threshold: float | None = None) -> dict[str, Any]:
+             quick: bool = False, threshold: float | None = None, power: bool = False) -> dict[str, Any]:
     """The CaloChallenge validation of ``generated`` against ``reference`` (samples or files):
     the ``metrics.json`` dict of ``caloforge evaluate``; with ``out`` also its report there.
-    ``threshold``: voxel threshold in MeV (default: the geometry's)."""
+    ``threshold``: voxel threshold in MeV (default: the geometry's); ``power``: as ``--power``."""
     from caloforge.stages.evaluate import evaluate as run_evaluation
     from caloforge.validate.checks import resolve_geometry
 
@@ -90,9 +90,11 @@ def evaluate(reference: Showers | str | os.PathLike[str], generated: Showers | s
     files = {"reference": str(reference) if not isinstance(reference, Showers) else "(in memory)",
              "generated": str(generated) if not isinstance(generated, Showers) else "(in memory)"}
     if out is not None:
-        return run_evaluation(ref, gen, geo, Path(out), seed=seed, quick=quick, threshold=threshold, files=files)
+        return run_evaluation(ref, gen, geo, Path(out), seed=seed, quick=quick, threshold=threshold, files=files,
+                              power=power)
     with tempfile.TemporaryDirectory() as tmp:
-        return run_evaluation(ref, gen, geo, Path(tmp), seed=seed, quick=quick, threshold=threshold, files=files)
+        return run_evaluation(ref, gen, geo, Path(tmp), seed=seed, quick=quick, threshold=threshold, files=files,
+                              power=power)
 
 
 def ep_separation(electrons: Showers | str | os.PathLike[str], protons: Showers | str | os.PathLike[str],

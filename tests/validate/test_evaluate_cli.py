@@ -74,7 +74,7 @@ def evaluated(files, bench_dir):
     out = files / "report"
     result = runner.invoke(app, ["evaluate", "--reference", str(files / "ref.h5"), "--generated",
                                  str(files / "gen.h5"), "--out", str(out), "--seed", "3", "--quick",
-                                 "--bench", str(bench_dir)])
+                                 "--bench", str(bench_dir), "--power"])
     return result, out
 
 
@@ -239,11 +239,18 @@ def test_several_models_in_one_report_and_force(files, tmp_path: Path):
 
 def test_small_samples_are_said_to_be_small(evaluated):
     """Quick mode and a few hundred showers: warnings in the terminal, metrics.json and the report,
-    and the AUC's noise next to it; JSD is never negative."""
+    the AUC's noise and the AUC it can detect next to it, the power check (--power) on halves of the
+    reference; JSD is never negative."""
     result, out = evaluated
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["auc_low_noise"] > 0.02 and len(metrics["warnings"]) == 2
-    assert "warning:" in result.output and "0.5 ±" in result.output
+    assert metrics["auc_low_noise"] > 0.02 and metrics["auc_low_detectable"] > 0.55
+    small, quick = metrics["warnings"][:2]
+    assert "cannot be told from the Monte Carlo" in small and quick.startswith("--quick")
+    assert "warning:" in result.output and "0.5 ±" in result.output and "sees >" in result.output
+    power = metrics["power"]
+    assert power["n_per_side"] == 200 and power["scale"] == 0.05 and "power check" in result.output
+    assert 0 <= power["auc_low_null"] <= 1 and 0 <= power["auc_high_distorted"] <= 1
+    assert "power check, low level" in (out / "report.html").read_text()
     assert metrics["jsd_low"] >= 0 and metrics["jsd_high"] >= 0
     assert "warning: the classifier is tested on" in (out / "report.html").read_text()
     assert all(w["unit"] for w in metrics["w1"].values())

@@ -24,7 +24,15 @@ def summary_table(metrics: dict) -> Table:
     v, m = metrics["verdicts"], metrics
     table = Table("metric", "value", "Monte Carlo vs itself", "verdict", title="evaluation summary")
     for key in ("auc_low", "auc_high"):
-        table.add_row(f"classifier {key}", _fmt(m[key]), f"0.5 ± {_fmt(m.get(f'{key}_noise'))}", v[key])
+        table.add_row(f"classifier {key}", _fmt(m[key]), f"0.5 ± {_fmt(m.get(f'{key}_noise'))} "
+                      f"(sees > {_fmt(m.get(f'{key}_detectable'))})", v[key])
+    power = m.get("power")
+    if power:
+        pct = f"{100 * power['scale']:.3g} %"
+        for level in ("low", "high"):
+            table.add_row(f"power check, {level}: MC half vs half / vs half x (1 + {pct})",
+                          f"{_fmt(power[f'auc_{level}_null'])} / {_fmt(power[f'auc_{level}_distorted'])}",
+                          f"{power['n_per_side']} a side", "seen" if power[f"detected_{level}"] else "NOT seen")
     for key in ("jsd_low", "jsd_high"):
         table.add_row(f"classifier {key} (bits, >= 0)", _fmt(m[key]), "0", v[key])
     for key in ("fpd", "kpd"):
@@ -60,6 +68,9 @@ def evaluate(
                                "in the report: its output folder, bench.json or bench.md."),
     physics: Path = typer.Option(None, "--physics", help="Generator-in-the-loop study of `caloforge physics "
                                  "in-the-loop` to embed in the report and metrics.json: its folder or physics.json."),
+    power: bool = typer.Option(False, "--power", help="Also run the classifier recipe on two halves of the "
+                               "reference, as they are and with one half's energies x 1.05: the AUC a known 5 %% "
+                               "error reaches at these sizes (about doubles the classifier time)."),
     force: bool = FORCE_OPTION,
 ) -> None:
     """Compare generated showers with a reference: features, separation powers, W1, classifier
@@ -72,7 +83,8 @@ def evaluate(
             refuse_existing(out_dir / label / "metrics.json", force, "an earlier evaluation")
     start = time.perf_counter()
     result = evaluate_many(reference, list(generated), out_dir, seed=seed, quick=quick, geometry=geometry,
-                           max_showers=max_showers, threshold=threshold, bench=bench, physics=physics)
+                           max_showers=max_showers, threshold=threshold, bench=bench, physics=physics,
+                           power=power)
     for label, metrics in result.get("models", {"": result}).items():
         table = summary_table(metrics)
         if label:

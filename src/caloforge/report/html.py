@@ -43,12 +43,34 @@ def _row(cells: Iterable[str], colour: str | None = None) -> str:
     return f"<tr{style}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
+def _null_auc(m: Mapping[str, Any], level: str) -> str:
+    detectable = m.get(f"auc_{level}_detectable")
+    seen = f" (sees AUC &gt; {_fmt(detectable, 3)})" if detectable is not None else ""
+    return _pm(0.5, m.get(f"auc_{level}_noise")) + seen
+
+
+def power_rows(power: Mapping[str, Any] | None) -> list[str]:
+    """The power check's rows: Monte Carlo half against half, as it is and with a known distortion."""
+    if not power:
+        return []
+    pct = f"{100 * power['scale']:.3g} %"
+    rows = []
+    for level in ("low", "high"):
+        colour = "green" if power[f"detected_{level}"] else "amber"
+        rows.append(_row([f"power check, {level} level: MC half vs half x (1 + {pct}), {power['n_per_side']} a side",
+                          f"{_fmt(power[f'auc_{level}_null'])} (half vs half)",
+                          _fmt(power[f"auc_{level}_distorted"]),
+                          "seen" if power[f"detected_{level}"] else "not seen"], colour))
+    return rows
+
+
 def summary_rows(m: Mapping[str, Any], v: Mapping[str, Any]) -> list[str]:
     """One row per headline metric: name, reference, generated / value, verdict."""
-    rows = [_row(["classifier AUC, low level (voxels)", _pm(0.5, m.get("auc_low_noise")), _fmt(m["auc_low"]),
+    rows = [_row(["classifier AUC, low level (voxels)", _null_auc(m, "low"), _fmt(m["auc_low"]),
                   v["auc_low"]], v["auc_low"]),
-            _row(["classifier AUC, high level", _pm(0.5, m.get("auc_high_noise")), _fmt(m["auc_high"]),
+            _row(["classifier AUC, high level", _null_auc(m, "high"), _fmt(m["auc_high"]),
                   v["auc_high"]], v["auc_high"]),
+            *power_rows(m.get("power")),
             _row(["classifier JSD, low level", "0", _fmt(m["jsd_low"]), v["jsd_low"]], v["jsd_low"]),
             _row(["classifier JSD, high level", "0", _fmt(m["jsd_high"]), v["jsd_high"]], v["jsd_high"]),
             _row(["FPD (standardised high-level)", f"floor {_fmt(m['fpd_ref_floor'])}",

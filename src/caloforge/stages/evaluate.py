@@ -66,7 +66,7 @@ def conditions(ref: Showers, gen: Showers, geometry: Geometry, seed: int, quick:
 
 
 # the names passed to ``evaluate``'s ``step`` callback, in order (progress bars count them)
-EVALUATION_STAGES = ("features", "separation", "wasserstein", "classifier", "fpd/kpd", "diversity", "plots",
+EVALUATION_STAGES = ("features", "separation", "wasserstein", "classifier", "power", "fpd/kpd", "diversity", "plots",
                      "report")
 
 
@@ -75,14 +75,15 @@ def evaluate(ref: Showers, gen: Showers, geometry: Geometry, out_dir: str | os.P
              files: dict[str, str] | None = None,
              extra_sections: Iterable[tuple[str, str]] = (),
              step: Callable[[str], None] = lambda _: None,
-             extra_metrics: dict[str, Any] | None = None) -> dict[str, Any]:
+             extra_metrics: dict[str, Any] | None = None, power: bool = False) -> dict[str, Any]:
     """Evaluate ``gen`` against ``ref`` and write metrics.json, report.html and plots/ into
-    ``out_dir``. ``threshold``: voxel threshold in MeV (None: ``geometry.voxel_threshold``). Returns the
+    ``out_dir``. ``threshold``: voxel threshold in MeV (None: ``geometry.voxel_threshold``);
+    ``power``: also run the classifier recipe on Monte Carlo halves (``validate.power``). Returns the
     metrics dict as written. Raises ``InputError`` for mismatched inputs (see ``checks``)."""
     check_fits(ref, gen, geometry)
     check_energies(ref, gen)
     threshold = geometry.voxel_threshold if threshold is None else float(threshold)
-    ev = compute_metrics(ref, gen, geometry, seed, quick, threshold, step)
+    ev = compute_metrics(ref, gen, geometry, seed, quick, threshold, step, power)
     metrics = ev.metrics
     metrics["verdicts"] = all_verdicts(metrics)
     metrics["conditions"] = conditions(ref, gen, geometry, seed, quick, threshold, files)
@@ -104,7 +105,7 @@ SectionMaker = Callable[[Showers, Showers, Geometry], list[tuple[str, str]]]
 def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 0, quick: bool = False,
                    geometry: str | None = None, max_showers: int | None = None, threshold: float | None = None,
                    bench: Path | None = None, sections: SectionMaker | None = None,
-                   physics: Path | None = None) -> dict[str, Any]:
+                   physics: Path | None = None, power: bool = False) -> dict[str, Any]:
     """``evaluate`` on two shower files, with a progress bar over its stages.
 
     ``max_showers``: at most this many showers of each file, drawn with ``seed`` (all when the
@@ -112,7 +113,7 @@ def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 
     result to embed (checked before the long part); ``sections(ref, gen, geometry)``: more report
     sections (title, HTML) after the speed table; ``physics``: a ``caloforge physics in-the-loop``
     result (its folder or physics.json) whose table and plots become a section and whose figures go
-    into metrics.json as ``physics_in_the_loop``.
+    into metrics.json as ``physics_in_the_loop``; ``power``: the power check (``validate.power``).
     """
     extra = [bench_section(bench)] if bench is not None else []  # fail before the long part
     extra_metrics = {}
@@ -131,7 +132,8 @@ def evaluate_files(reference: Path, generated: Path, out_dir: Path, seed: int = 
         task = bar.add_task("evaluate", total=len(EVALUATION_STAGES), status="")
         return evaluate(ref, gen, geo, out_dir, seed=seed, quick=quick, threshold=threshold,
                         files={"reference": str(reference), "generated": str(generated)}, extra_sections=extra,
-                        step=lambda name: bar.update(task, advance=1, status=name), extra_metrics=extra_metrics)
+                        step=lambda name: bar.update(task, advance=1, status=name), extra_metrics=extra_metrics,
+                        power=power)
 
 
 def model_labels(paths: list[Path]) -> list[str]:

@@ -17,10 +17,12 @@ from caloforge.geometry import Geometry
 from caloforge.io import Showers
 from caloforge.validate import classifier as clf
 from caloforge.validate import distances as dist
+from caloforge.validate.classifier_pair import classifier_tests
 from caloforge.validate.diversity import birthday_support, mean_ssim, pixel_scale
-from caloforge.validate.features import Features, compute_features, low_level_vector
+from caloforge.validate.features import Features, compute_features
+from caloforge.validate.power import SMALL_SAMPLE_DETECTABLE_AUC, detectable_auc, power_check, power_warnings
 from caloforge.validate.rare import multipeak_fraction
-from caloforge.validate.response import energy_bin_edges, response_comparison
+from caloforge.validate.response import response_comparison
 from caloforge.validate.separation import Comparison, compare_features
 
 W1_FEATURES = ("N_hits", "E_ratio", "E_cell", "E_long", "E_radial", "CoG_x", "CoG_y", "CoG_z")
@@ -61,23 +63,11 @@ def _w1_table(fr: Features, fg: Features, ref: np.ndarray, gen: np.ndarray, geom
     return {k: out[k] for k in W1_FEATURES if k in out}
 
 
-AUC_ENERGY_BINS = 4  # the classifier AUC is also given in these many bins of E_inc
-
-
-def _classifiers(ref: Showers, gen: Showers, fr: Features, fg: Features, threshold: float,
-                 seed: int, cfg: clf.ClassifierConfig) -> dict[str, clf.ClassifierResult]:
-    energies = (ref.energies, gen.energies)
-    edges = energy_bin_edges(ref.energies, AUC_ENERGY_BINS)
-    low = clf.classifier_test(low_level_vector(ref.energies, ref.showers, threshold),
-                              low_level_vector(gen.energies, gen.showers, threshold), seed, cfg, energies, edges)
-    high = clf.classifier_test(fr.classifier, fg.classifier, seed + 1, cfg, energies, edges)
-    return {"low": low, "high": high}
-
-
 def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 0,
                     quick: bool = False, threshold: float = 0.0,
-                    step: Callable[[str], None] = lambda _: None) -> Evaluation:
-    """Run every metric; ``step(name)`` is called after each stage (progress reporting)."""
+                    step: Callable[[str], None] = lambda _: None, power: bool = False) -> Evaluation:
+    """Run every metric; ``step(name)`` is called after each stage (progress reporting).
+    ``power``: also run the power check (``validate.power``) on halves of ``ref``."""
     rng = np.random.default_rng(seed)
     readout = geometry.readout
     fr = compute_features(ref.energies, ref.showers, readout, threshold, geometry)
@@ -91,8 +81,10 @@ def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 
     w1 = _w1_table(fr, fg, s_ref, s_gen, geometry, rng, 10 if quick else 30)
     step("wasserstein")
     cfg = clf.ClassifierConfig.quick() if quick else clf.ClassifierConfig()
-    cls = _classifiers(ref, gen, fr, fg, threshold, seed, cfg)
+    cls = classifier_tests(ref, gen, fr, fg, threshold, seed, cfg)
     step("classifier")
+    power_result = power_check(ref, len(gen), geometry, threshold, seed, cfg) if power else None
+    step("power")
     n_batches = 5 if quick else 10
     fpd_v, fpd_e = dist.fpd(fr.classifier, fg.classifier, rng, n_batches=3 if quick else 5)
     kpd_v, kpd_e = dist.kpd(fr.classifier, fg.classifier, rng, n_batches=n_batches)
@@ -111,6 +103,9 @@ def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 
     metrics: dict[str, Any] = {
         "auc_low": cls["low"].auc, "auc_high": cls["high"].auc,
         "auc_low_noise": cls["low"].auc_noise, "auc_high_noise": cls["high"].auc_noise,
+        "auc_low_detectable": detectable_auc(cls["low"].auc_noise),
+        "auc_high_detectable": detectable_auc(cls["high"].auc_noise),
+        "power": power_result,
         # the true JSD is >= 0; a negative estimate means "below what this sample resolves" (the
         # raw estimates stay in "classifier")
         "jsd_low": max(cls["low"].jsd, 0.0), "jsd_high": max(cls["high"].jsd, 0.0),
@@ -137,16 +132,17 @@ def compute_metrics(ref: Showers, gen: Showers, geometry: Geometry, seed: int = 
     return Evaluation(metrics, fr, fg, comps)
 
 
-SMALL_AUC_NOISE = 0.02  # above this (fewer than ~400 test showers a side) an AUC says little
-
-
 def sample_warnings(metrics: dict[str, Any], quick: bool) -> list[str]:
     """What the figures cannot be trusted for at these sample sizes and settings."""
     out = []
-    noise, n_eval = metrics["auc_low_noise"], metrics["classifier"]["low"]["n_eval"]
-    if np.isfinite(noise) and noise > SMALL_AUC_NOISE:
-        out.append(f"the classifier is tested on {n_eval} showers: its AUC carries ±{noise:.3f} of noise, so a "
-                   f"generator within ~{3 * noise:.2f} of 0.5 cannot be told from the Monte Carlo; use more showers")
+    detectable, n_eval = metrics["auc_low_detectable"], metrics["classifier"]["low"]["n_eval"]
+    if np.isfinite(detectable) and detectable > SMALL_SAMPLE_DETECTABLE_AUC:
+        out.append(f"the classifier is tested on {n_eval} showers: its AUC carries ±{metrics['auc_low_noise']:.3f} "
+                   f"of noise, so a generator below AUC {detectable:.2f} cannot be told from the Monte Carlo "
+                   f"(3 sigma); "
+                   f"quoted figures need >= 10^4 showers a side")
     if quick:
         out.append("--quick: small classifier and few bootstraps, for a first look rather than for quoted numbers")
+    if metrics.get("power"):
+        out.extend(power_warnings(metrics["power"]))
     return out
