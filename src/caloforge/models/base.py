@@ -144,14 +144,20 @@ class ShowerModel(nn.Module):
     config_class: ClassVar[type] = object
     exact_likelihood: ClassVar[bool] = False  # loss = -log p(x | c) per feature (flows)
     loss_unit: ClassVar[str] = ""  # what the numbers in stats.jsonl measure, for config.yaml
+    # the family's network reads the layer moments as first-stage features (only the flow's does;
+    # the others take the first features to be one per layer)
+    takes_layer_moments: ClassVar[bool] = False
 
     def __init__(self, config: Any, spec: DataSpec) -> None:
         super().__init__()
         self.config, self.spec = config, spec
         pre = config.preprocessing
+        if pre.layer_moments and not self.takes_layer_moments:
+            raise InputError(f"preprocessing.layer_moments is for the flow; the {self.name} model does not use it")
         self.preprocessor: ShowerPreprocessor | PerParticlePreprocessor = (
-            PerParticlePreprocessor(pre, spec.layer_sizes, spec.n_kept, len(spec.particles))
-            if pre.per_particle and len(spec.particles) > 1 else ShowerPreprocessor(pre, spec.layer_sizes, spec.n_kept))
+            PerParticlePreprocessor(pre, spec.layer_sizes, spec.n_kept, len(spec.particles), spec.image_shape)
+            if pre.per_particle and len(spec.particles) > 1
+            else ShowerPreprocessor(pre, spec.layer_sizes, spec.n_kept, spec.image_shape))
         self.conditioner = ConditionEncoder(len(spec.particles))
 
     # -- shapes and encodings --------------------------------------------------------------

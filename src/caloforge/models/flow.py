@@ -74,16 +74,17 @@ def _make(kind: str, features: int, context: int, transforms: int, hidden: tuple
 
 
 class FlowBody(nn.Module):
-    """noise (N, L + V) standard normal -> features (N, L + V), inverting both stages."""
+    """noise (N, L + V) standard normal -> features (N, L + V), inverting both stages (L: the
+    first stage's features, layer energies and moments)."""
 
-    def __init__(self, energy_flow: nn.Module, shower_flow: nn.Module | None, n_layers: int, n_features: int) -> None:
+    def __init__(self, energy_flow: nn.Module, shower_flow: nn.Module | None, n_first: int, n_features: int) -> None:
         super().__init__()
-        self.energy_flow, self.shower_flow, self.n_layers = energy_flow, shower_flow, n_layers
+        self.energy_flow, self.shower_flow, self.n_first = energy_flow, shower_flow, n_first
         self.noise_dims = (n_features,)
 
     def forward(self, noise: Tensor, c: Tensor) -> Tensor:
-        layer = self.energy_flow(c).transform.inv(noise[:, : self.n_layers])
-        voxels = noise[:, self.n_layers:]
+        layer = self.energy_flow(c).transform.inv(noise[:, : self.n_first])
+        voxels = noise[:, self.n_first:]
         if self.shower_flow is not None:
             voxels = self.shower_flow(torch.cat([c, layer], dim=1)).transform.inv(voxels)
         return torch.cat([layer, voxels], dim=1)
@@ -94,21 +95,23 @@ class FlowModel(ShowerModel):
     exact_likelihood = True
     loss_unit = "nats per feature: negative log-likelihood of the preprocessed features"
     config_class = FlowConfig
+    takes_layer_moments = True
 
     def __init__(self, config: FlowConfig, spec: DataSpec) -> None:
         super().__init__(config, spec)
-        n_layers = self.preprocessor.n_layers
-        self.energy_flow = _make(config.kind, n_layers, self.n_cond, config.energy_transforms,
+        n_first = self.preprocessor.n_layer_features  # layer energies (and moments)
+        self.energy_flow = _make(config.kind, n_first, self.n_cond, config.energy_transforms,
                                  config.energy_hidden, None)
         self.shower_flow = None if config.shower_transforms == 0 else _make(
-            config.kind, spec.n_kept, self.n_cond + n_layers, config.shower_transforms, config.shower_hidden,
+            config.kind, spec.n_kept, self.n_cond + n_first, config.shower_transforms, config.shower_hidden,
             config.shower_passes or None)
 
     def feature_log_prob(self, x: Tensor, c: Tensor) -> Tensor:
         """log p(x | c) (N,) in nats of the marginal-mapped features (x is what the network sees:
         with ``preprocessing.decorrelate`` the whitening's constant Jacobian is added back, so
         that likelihoods compare across runs with and without it)."""
-        layer, voxels = x[:, : self.preprocessor.n_layers], x[:, self.preprocessor.n_layers:]
+        n_first = self.preprocessor.n_layer_features
+        layer, voxels = x[:, :n_first], x[:, n_first:]
         if self.shower_flow is None:  # the preprocessing's linear map is the whole second stage
             shower = torch.distributions.Normal(0.0, 1.0).log_prob(voxels).sum(dim=1)
         else:
@@ -121,4 +124,4 @@ class FlowModel(ShowerModel):
         return -self.feature_log_prob(x, c).mean() / x.shape[1]
 
     def body(self) -> nn.Module:
-        return FlowBody(self.energy_flow, self.shower_flow, self.preprocessor.n_layers, self.n_features)
+        return FlowBody(self.energy_flow, self.shower_flow, self.preprocessor.n_layer_features, self.n_features)

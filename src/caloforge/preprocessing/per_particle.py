@@ -24,10 +24,12 @@ from caloforge.preprocessing.shower import PreprocessConfig, ShowerPreprocessor,
 class PerParticlePreprocessor(nn.Module):
     """``ShowerPreprocessor``'s interface, with ``particles`` (N, P) one-hot rows."""
 
-    def __init__(self, config: PreprocessConfig, layer_sizes: tuple[int, ...], n_kept: int, n_particles: int) -> None:
+    def __init__(self, config: PreprocessConfig, layer_sizes: tuple[int, ...], n_kept: int, n_particles: int,
+                 image_shape: tuple[int, ...] = ()) -> None:
         super().__init__()
         self.config = config
-        self.maps = nn.ModuleList(ShowerPreprocessor(config, layer_sizes, n_kept) for _ in range(n_particles))
+        self.maps = nn.ModuleList(ShowerPreprocessor(config, layer_sizes, n_kept, image_shape)
+                                  for _ in range(n_particles))
 
     # the shared shape of the feature space, and the voxel layout the networks use
     @property

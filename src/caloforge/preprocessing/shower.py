@@ -4,6 +4,9 @@ Layout of a feature vector (``space="layer"``, the default; the CaloFlow design,
 arXiv:2106.05285 and arXiv:2110.11377):
 
 * ``L`` layer features: ``log(E_layer / E_inc + eps)``, standardised;
+* with ``layer_moments`` 1 or 2, ``L`` (or ``2 L``) moment features: each layer's centre of
+  gravity along its cells (and width), Gaussianised; they ride with the layer features
+  (``n_layer_features``) and are dropped on the way back (``layer_moments.py`` says why);
 * ``V`` voxel features: the fraction of its layer's energy in each voxel that was ever hit in
   the training set, ``logit(alpha + (1 - 2 alpha) f)``, standardised.
 
@@ -28,6 +31,7 @@ from torch import Tensor, nn
 from caloforge.errors import InputError
 from caloforge.preprocessing.decorrelate import ConditionalWhitening
 from caloforge.preprocessing.energy_quantile import EnergyQuantileGauss
+from caloforge.preprocessing.layer_moments import MOMENT_ORDERS, LayerMoments
 from caloforge.preprocessing.layer_quantile import LayerQuantileGauss
 from caloforge.preprocessing.marginal import MarginalMap
 from caloforge.preprocessing.transforms import Log, Logit, QuantileGauss, Standardize
@@ -61,6 +65,8 @@ class PreprocessConfig:
     Gaussian copula; Ledoit-Wolf covariance).
     per_particle: a model of several particles fits one map per particle
     (``per_particle.PerParticlePreprocessor``) instead of one for the mixture.
+    layer_moments: 0 (off), 1 (each layer's centre of gravity) or 2 (and its width) as extra
+    layer features (``layer_moments.LayerMoments``; readouts of rows of cells only).
     """
 
     space: str = "layer"
@@ -75,6 +81,7 @@ class PreprocessConfig:
     quantile_condition: str = "incident"
     decorrelate: bool = False
     per_particle: bool = True
+    layer_moments: int = 0
 
     def __post_init__(self) -> None:
         if self.space not in SPACES:
@@ -94,6 +101,10 @@ class PreprocessConfig:
                              "and quantile_energy_bins >= 2")
         if not 0 < self.alpha < 0.5:
             raise InputError("preprocessing.alpha must lie in (0, 0.5)")
+        if self.layer_moments not in MOMENT_ORDERS:
+            raise InputError(f"preprocessing.layer_moments must be one of {MOMENT_ORDERS}, got {self.layer_moments!r}")
+        if self.layer_moments and self.space != "layer":
+            raise InputError("preprocessing.layer_moments needs space: layer")
 
 
 def kept_voxels(showers: np.ndarray, symmetries: np.ndarray | None = None) -> np.ndarray:
@@ -108,26 +119,39 @@ def kept_voxels(showers: np.ndarray, symmetries: np.ndarray | None = None) -> np
 class ShowerPreprocessor(nn.Module):
     """Fitted, invertible preprocessing; see the module docstring. All state is in buffers."""
 
-    def __init__(self, config: PreprocessConfig, layer_sizes: tuple[int, ...], n_kept: int) -> None:
+    def __init__(self, config: PreprocessConfig, layer_sizes: tuple[int, ...], n_kept: int,
+                 image_shape: tuple[int, ...] = ()) -> None:
         super().__init__()
         self.config = config
         self.n_voxels = int(sum(layer_sizes))
         self.n_layers = len(layer_sizes)
         self.n_kept = int(n_kept)
+        self.moments = LayerMoments(image_shape, config.layer_moments) if config.layer_moments else None
+        if self.moments is not None and self.moments.n_layers * self.moments.n_cells != self.n_voxels:
+            raise InputError(f"preprocessing.layer_moments: image shape {tuple(image_shape)} does not cover "
+                             f"the {self.n_voxels} voxels")
         self.logit, self.log = Logit(config.alpha), Log(config.layer_eps)
         self.register_buffer("kept", torch.zeros(n_kept, dtype=torch.long))
         self.register_buffer("gather", torch.full((self.n_voxels,), n_kept, dtype=torch.long))
         self.register_buffer("member", torch.zeros(n_kept, self.n_layers))  # voxel -> layer one-hot
         self.register_buffer("threshold", torch.tensor(0.0))
-        self.register_buffer("raw_min", torch.full((self.n_features,), -1e30))
-        self.register_buffer("raw_max", torch.full((self.n_features,), 1e30))
+        # the layer-energy and voxel features that make the shower (the moments have their own map)
+        n_mapped = self.n_features - self.n_moments
+        self.register_buffer("raw_min", torch.full((n_mapped,), -1e30))
+        self.register_buffer("raw_max", torch.full((n_mapped,), 1e30))
         self.register_buffer("layer_of_voxel", torch.from_numpy(np.repeat(np.arange(self.n_layers), layer_sizes)))
-        self.norm = make_marginal(config, self.n_layers, self.n_kept, self.n_features)
+        self.norm = make_marginal(config, self.n_layers, self.n_kept, n_mapped)
+        self.moment_norm = None if self.moments is None else make_moment_marginal(config, self.n_moments)
         self.whiten = ConditionalWhitening(self.n_features, self.n_layer_features) if config.decorrelate else None
 
     @property
+    def n_moments(self) -> int:
+        return 0 if self.moments is None else self.moments.n_features
+
+    @property
     def n_layer_features(self) -> int:
-        return self.n_layers if self.config.space == "layer" else 0
+        """Features of the first stage: layer energies, then the moments (none in voxel space)."""
+        return self.n_layers + self.n_moments if self.config.space == "layer" else 0
 
     @property
     def n_features(self) -> int:
@@ -158,10 +182,21 @@ class ShowerPreprocessor(nn.Module):
         self.norm.fit(raw, e, layers)
         self.raw_min.copy_(raw.min(0).values)
         self.raw_max.copy_(raw.max(0).values)
+        showers_t = torch.from_numpy(showers).float()
+        if self.moment_norm is not None:
+            self.moment_norm.fit(self.moments(showers_t), e)
         if self.whiten is not None:
             generator = torch.Generator().manual_seed(1)
-            self.whiten.fit(self.norm(raw, e, generator), generator)
+            self.whiten.fit(self._with_moments(self.norm(raw, e, generator), e, showers_t, generator), generator)
         return self
+
+    def _with_moments(self, x: Tensor, energies: Tensor, showers: Tensor,
+                      generator: torch.Generator | None) -> Tensor:
+        """Mapped [L | V] features -> [L | M | V] (unchanged without moments)."""
+        if self.moment_norm is None:
+            return x
+        moments = self.moment_norm(self.moments(showers), energies, generator)
+        return torch.cat([x[:, : self.n_layers], moments, x[:, self.n_layers:]], dim=1)
 
     @property
     def log_abs_det(self) -> Tensor:
@@ -200,6 +235,7 @@ class ShowerPreprocessor(nn.Module):
         deterministic and exactly inverted by ``inverse`` (up to the threshold).
         """
         x = self.norm(self.raw_features(energies, showers, generator), energies, generator)
+        x = self._with_moments(x, energies, showers, generator)
         return x if self.whiten is None else self.whiten(x)
 
     def _empty_below(self, x: Tensor, width: float) -> Tensor:
@@ -210,6 +246,8 @@ class ShowerPreprocessor(nn.Module):
         for every particle: ``particles`` is not used)."""
         if self.whiten is not None:
             features = self.whiten.inverse(features)
+        if self.n_moments:  # the moments guided the voxels; the voxels make the shower
+            features = torch.cat([features[:, : self.n_layers], features[:, self.n_layer_features:]], dim=1)
         back = self.norm.inverse(features, energies)
         raw = torch.minimum(torch.maximum(back, self.raw_min), self.raw_max)
         e = energies.reshape(-1, 1)
@@ -238,3 +276,13 @@ def make_marginal(config: PreprocessConfig, n_layers: int, n_kept: int, n_featur
     if config.marginal == "quantile":
         return QuantileGauss(n_features, config.quantile_knots)
     return Standardize(n_features, max(config.min_std, 1e-3))
+
+
+def make_moment_marginal(config: PreprocessConfig, n_moments: int) -> MarginalMap:
+    """The map of the layer moments: the layer features' kind (binned in the incident energy),
+    standardised in cell units otherwise."""
+    if config.marginal == "quantile" and config.quantile_energy_bins >= 2:
+        return EnergyQuantileGauss(n_moments, config.quantile_knots, config.quantile_energy_bins)
+    if config.marginal == "quantile":
+        return QuantileGauss(n_moments, config.quantile_knots)
+    return Standardize(n_moments, 1e-3)
